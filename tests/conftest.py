@@ -1,0 +1,32 @@
+"""Shared paths and markers for the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+USDA = ROOT.parent / "shared" / "usda"
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_home(tmp_path_factory, monkeypatch):
+    """Never read or write the real user's saved foods or caches."""
+    monkeypatch.setenv("B12_PLANNER_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(scope="session")
+def usda_dir() -> Path:
+    if not (USDA / "sr28" / "FOOD_DES.txt").is_file():
+        pytest.skip("raw USDA releases not found in ../shared/usda")
+    return USDA
+
+
+@pytest.fixture(scope="session")
+def foods():
+    from planner import load_foods
+
+    return load_foods(user_foods=False)
