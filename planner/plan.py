@@ -1,0 +1,206 @@
+"""Meal plans: the one place a plan DataFrame is checked and normalised.
+
+A plan has one row per food or supplement eaten: ``day`` (1-based), ``meal``, optional
+``time`` ("HH:MM"), ``food_id`` and ``grams``; supplement rows use the id
+``supplement:<form>`` and ``dose_ug`` instead of grams. Every entry point (evaluation,
+CSV import, the app, the CLI) goes through :func:`validate_plan`, so a bad row gets the
+same readable message wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from planner.errors import InputError
+from planner.schema import DEFAULT_MEAL_TIMES, PLAN_COLUMNS, SUPPLEMENT_PREFIX
+
+#: Largest amount of one food in one row [g]; more is taken as a typo (5 kg).
+MAX_GRAMS = 5000.0
+#: Largest supplement dose in one row [µg]; oral tablets go up to 5000 µg and
+#: injections are 1000 µg/mL [FDA-INJ], so 100,000 µg is taken as a typo.
+MAX_DOSE_UG = 100_000.0
+#: Longest plan [days]: ten years.
+MAX_DAY = 3660
+#: Supplement forms understood (all are reduced to cobalamin; Paul & Brady 2017).
+SUPPLEMENT_FORMS = ("cyanocobalamin", "methylcobalamin", "hydroxocobalamin", "adenosylcobalamin")
+
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: How many problems one error message lists before it says "and N more".
+MAX_LISTED = 20
+
+
+def is_supplement(food_id: str) -> bool:
+    return str(food_id).startswith(SUPPLEMENT_PREFIX)
+
+
+def empty_plan() -> pd.DataFrame:
+    """A plan with no rows and every column of :data:`planner.schema.PLAN_COLUMNS`."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PLAN_COLUMNS.items()})
+
+
+def _number(value: object) -> float | None:
+    """A finite float, NaN for blank, or None when not a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return math.nan
+    if isinstance(value, bool):
+        return None
+    try:
+        x = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isinf(x):
+        return None
+    return x
+
+
+def raise_problems(problems: list[str], what: str = "The plan") -> None:
+    """Raise one :class:`InputError` listing ``problems`` (if any)."""
+    if not problems:
+        return
+    shown = problems[:MAX_LISTED]
+    more = len(problems) - len(shown)
+    msg = f"{what} has {len(problems)} problem(s):\n- " + "\n- ".join(shown)
+    if more:
+        msg += f"\n- ... and {more} more"
+    raise InputError(msg)
+
+
+def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFrame:
+    """Check a plan and return it normalised.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Rows with at least ``day``, ``meal``, ``food_id`` and ``grams`` (or ``dose_ug``
+        for supplement rows).
+    foods : FoodTable, optional
+        When given, every non-supplement ``food_id`` must be in it, and empty
+        descriptions are filled from it.
+    row_label : callable, optional
+        Turns a 0-based row position into the words used in messages; default
+        ``"row N"`` (1-based).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`planner.schema.PLAN_COLUMNS` in order, with a fresh
+        0-based index; ``time`` filled from the meal name where blank; ``grams`` NaN
+        on supplement rows and ``dose_ug`` NaN on food rows.
+
+    Raises
+    ------
+    InputError
+        Listing every offending row and field, and what to do about it.
+    """
+    if not isinstance(plan, pd.DataFrame):
+        raise InputError("A plan must be a table (pandas DataFrame) with one row per food.")
+    label = row_label or (lambda i: f"row {i + 1}")
+    cols = {str(c).strip().lower(): c for c in plan.columns}
+    missing = [c for c in ("day", "meal", "food_id") if c not in cols]
+    if "grams" not in cols and "dose_ug" not in cols:
+        missing.append("grams")
+    if missing:
+        raise InputError(
+            "The plan is missing column(s): " + ", ".join(missing)
+            + ". Needed: day, meal, food_id, grams (dose_ug for supplements)."
+        )
+    src = plan.rename(columns={v: k for k, v in cols.items()}).reset_index(drop=True)
+    n = len(src)
+
+    def col(name: str) -> list:
+        return list(src[name]) if name in src.columns else [None] * n
+
+    problems: list[str] = []
+    days, meals, times, ids, grams, doses, descs, portions = ([] for _ in range(8))
+    for i, (day, meal, time, fid, g, dose, desc, portion) in enumerate(
+        zip(col("day"), col("meal"), col("time"), col("food_id"), col("grams"),
+            col("dose_ug"), col("description"), col("portion"), strict=True)
+    ):
+        where = label(i)
+        d = _number(day)
+        if d is None or math.isnan(d) or d != int(d) or not 1 <= d <= MAX_DAY:
+            problems.append(f"{where}: day {day!r} must be a whole number from 1 to {MAX_DAY}.")
+            d = 1
+        meal_s = "" if meal is None or (isinstance(meal, float) and math.isnan(meal)) else str(meal)
+        meal_s = meal_s.strip()
+        if not meal_s:
+            problems.append(f"{where}: meal is empty; name it (breakfast, lunch, snack, dinner).")
+        t = "" if time is None or (isinstance(time, float) and math.isnan(time)) else str(time)
+        t = t.strip()
+        if t:
+            m = _TIME_RE.match(t)
+            if not m:
+                problems.append(f"{where}: time {t!r} must be HH:MM (24 h), e.g. 08:00.")
+            else:
+                t = f"{int(m.group(1)):02d}:{m.group(2)}"
+        elif meal_s:
+            t = DEFAULT_MEAL_TIMES.get(meal_s.lower(), "")
+            if not t:
+                problems.append(
+                    f"{where}: meal {meal_s!r} has no default time; give a time (HH:MM) "
+                    "or use breakfast, lunch, snack or dinner."
+                )
+        f = "" if fid is None or (isinstance(fid, float) and math.isnan(fid)) else str(fid)
+        f = f.strip()
+        g_val = _number(g)
+        dose_val = _number(dose)
+        if not f:
+            problems.append(f"{where}: food_id is empty.")
+        elif is_supplement(f):
+            form = f[len(SUPPLEMENT_PREFIX):]
+            if form not in SUPPLEMENT_FORMS:
+                problems.append(
+                    f"{where}: unknown supplement form {form!r}; use one of "
+                    + ", ".join(SUPPLEMENT_PREFIX + s for s in SUPPLEMENT_FORMS) + "."
+                )
+            if dose_val is None or math.isnan(dose_val):
+                problems.append(f"{where}: supplement {f} needs a dose_ug (µg per dose).")
+            elif not 0 < dose_val <= MAX_DOSE_UG:
+                problems.append(
+                    f"{where}: dose_ug {dose!r} must be above 0 and at most {MAX_DOSE_UG:,.0f} µg."
+                )
+            g_val = math.nan
+        else:
+            if foods is not None and f not in foods:
+                close = foods.close_ids(f)
+                hint = f" Did you mean {', '.join(close)}?" if close else " Search for the food."
+                problems.append(f"{where}: unknown food_id {f!r}.{hint}")
+            if g_val is None:
+                problems.append(f"{where}: grams {g!r} is not a number.")
+                g_val = math.nan
+            elif math.isnan(g_val):
+                problems.append(f"{where}: grams is empty; give the amount eaten in grams.")
+            elif not 0 <= g_val <= MAX_GRAMS:
+                problems.append(
+                    f"{where}: grams {g!r} must be between 0 and {MAX_GRAMS:,.0f} g."
+                )
+            dose_val = math.nan
+        desc_s = "" if desc is None or (isinstance(desc, float) and math.isnan(desc)) else str(desc)
+        if not desc_s and foods is not None and f in foods:
+            desc_s = str(foods.df.at[f, "description"])
+        elif not desc_s and is_supplement(f):
+            desc_s = f"B12 supplement ({f[len(SUPPLEMENT_PREFIX):]})"
+        por = "" if portion is None or (isinstance(portion, float) and math.isnan(portion)) else str(portion)
+        days.append(int(d))
+        meals.append(meal_s)
+        times.append(t)
+        ids.append(f)
+        grams.append(g_val if g_val is not None else math.nan)
+        doses.append(dose_val if dose_val is not None else math.nan)
+        descs.append(desc_s)
+        portions.append(por)
+    raise_problems(problems)
+    out = pd.DataFrame({
+        "day": pd.Series(days, dtype="int64"),
+        "meal": pd.Series(meals, dtype="str"),
+        "time": pd.Series(times, dtype="str"),
+        "food_id": pd.Series(ids, dtype="str"),
+        "description": pd.Series(descs, dtype="str"),
+        "portion": pd.Series(portions, dtype="str"),
+        "grams": pd.Series(grams, dtype="float64"),
+        "dose_ug": pd.Series(doses, dtype="float64"),
+    })
+    return out
