@@ -56,6 +56,13 @@ def _number(value: object) -> float | None:
     return x
 
 
+def _text(value: object) -> str:
+    """A stripped string; blank for None and NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
 def raise_problems(problems: list[str], what: str = "The plan") -> None:
     """Raise one :class:`InputError` listing ``problems`` (if any)."""
     if not problems:
@@ -124,12 +131,10 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
         if d is None or math.isnan(d) or d != int(d) or not 1 <= d <= MAX_DAY:
             problems.append(f"{where}: day {day!r} must be a whole number from 1 to {MAX_DAY}.")
             d = 1
-        meal_s = "" if meal is None or (isinstance(meal, float) and math.isnan(meal)) else str(meal)
-        meal_s = meal_s.strip()
+        meal_s = _text(meal)
         if not meal_s:
             problems.append(f"{where}: meal is empty; name it (breakfast, lunch, snack, dinner).")
-        t = "" if time is None or (isinstance(time, float) and math.isnan(time)) else str(time)
-        t = t.strip()
+        t = _text(time)
         if t:
             m = _TIME_RE.match(t)
             if not m:
@@ -143,8 +148,7 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
                     f"{where}: meal {meal_s!r} has no default time; give a time (HH:MM) "
                     "or use breakfast, lunch, snack or dinner."
                 )
-        f = "" if fid is None or (isinstance(fid, float) and math.isnan(fid)) else str(fid)
-        f = f.strip()
+        f = _text(fid)
         g_val = _number(g)
         dose_val = _number(dose)
         if not f:
@@ -178,12 +182,12 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
                     f"{where}: grams {g!r} must be between 0 and {MAX_GRAMS:,.0f} g."
                 )
             dose_val = math.nan
-        desc_s = "" if desc is None or (isinstance(desc, float) and math.isnan(desc)) else str(desc)
+        desc_s = _text(desc)
         if not desc_s and foods is not None and f in foods:
             desc_s = str(foods.df.at[f, "description"])
         elif not desc_s and is_supplement(f):
             desc_s = f"B12 supplement ({f[len(SUPPLEMENT_PREFIX):]})"
-        por = "" if portion is None or (isinstance(portion, float) and math.isnan(portion)) else str(portion)
+        por = _text(portion)
         days.append(int(d))
         meals.append(meal_s)
         times.append(t)
