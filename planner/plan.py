@@ -28,6 +28,10 @@ MAX_DAY = 3660
 SUPPLEMENT_FORMS = ("cyanocobalamin", "methylcobalamin", "hydroxocobalamin", "adenosylcobalamin")
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_AMBIGUOUS_COMMA = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Longest description or portion label kept [characters].
+MAX_TEXT = 500
 #: How many problems one error message lists before it says "and N more".
 MAX_LISTED = 20
 
@@ -47,10 +51,23 @@ def _number(value: object) -> float | None:
         return math.nan
     if isinstance(value, bool):
         return None
-    try:
-        x = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, str):
+        text = value.strip()
+        # A decimal comma ("12,5") is fine; "1,000" could mean 1000 or 1.0, and
+        # "1_000" is Python syntax, not a number a person writes: refuse both.
+        if "_" in text or _AMBIGUOUS_COMMA.match(text):
+            return None
+        try:
+            x = float(text.replace(",", "."))
+        except ValueError:
+            return None
+        if math.isnan(x):  # the text "nan" is not a number a person wrote
+            return None
+    else:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            return None
     if math.isinf(x):
         return None
     return x
@@ -169,7 +186,8 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
             g_val = math.nan
         else:
             if foods is not None and f not in foods:
-                close = foods.close_ids(f)
+                # Close matches cost a fuzzy search each: only for problems that are shown.
+                close = foods.close_ids(f) if len(problems) < MAX_LISTED else []
                 hint = f" Did you mean {', '.join(close)}?" if close else " Search for the food."
                 problems.append(f"{where}: unknown food_id {f!r}.{hint}")
             if g_val is None:
@@ -183,11 +201,17 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
                 )
             dose_val = math.nan
         desc_s = _text(desc)
+        por = _text(portion)
+        for name, value in (("description", desc_s), ("portion", por), ("meal", meal_s)):
+            if len(value) > MAX_TEXT or _CONTROL.search(value):
+                problems.append(
+                    f"{where}: {name} is longer than {MAX_TEXT} characters or holds control "
+                    "characters; shorten it to plain text."
+                )
         if not desc_s and foods is not None and f in foods:
             desc_s = str(foods.df.at[f, "description"])
         elif not desc_s and is_supplement(f):
             desc_s = f"B12 supplement ({f[len(SUPPLEMENT_PREFIX):]})"
-        por = _text(portion)
         days.append(int(d))
         meals.append(meal_s)
         times.append(t)
