@@ -1,0 +1,409 @@
+"""Evaluate a meal plan: B12 absorbed, meal by meal, against the person's recommendation.
+
+:func:`evaluate` validates the plan (:func:`planner.plan.validate_plan`), looks up each
+food's B12, splits it into food-bound and crystalline (added) B12, groups intakes into
+dose events (:func:`planner.absorption.assign_dose_events`), applies the absorption
+model per event (:func:`planner.absorption.absorbed_event_parts`), shares each event's
+absorbed amount back to its items, and compares the daily average with the goal and
+requirement lines of :func:`planner.recommendations.recommended_intake`. Everything after
+validation is vectorised (numpy/pandas), so time grows linearly with the rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.absorption import (
+    AbsorptionParams,
+    absorbed_event_parts,
+    assign_dose_events,
+    minutes_of_day,
+)
+from planner.errors import InputError
+from planner.foods import FoodTable
+from planner.plan import validate_plan
+from planner.profile import Profile
+from planner.recommendations import Recommendation, recommended_intake
+from planner.schema import SUPPLEMENT_PREFIX
+
+EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
+_TOL = 1e-9  # float tolerance when comparing with a line [µg]
+
+
+@dataclass
+class Evaluation:
+    """The result of :func:`evaluate`.
+
+    Attributes
+    ----------
+    items : pandas.DataFrame
+        One row per plan row, in plan order: ``row`` (1-based), ``day``, ``meal``,
+        ``time``, ``food_id``, ``description``, ``grams``, ``dose_ug``, ``supplement``,
+        ``b12_listed_ug`` (what the table gives for the amount; NaN when unknown),
+        ``ingested_ug`` (counted), ``fortified_ug`` (crystalline), ``food_bound_ug``,
+        ``absorbed_ug``, ``absorbed_fortified_ug``, ``absorbed_food_bound_ug``,
+        ``unknown``, ``unreliable``, ``note``, ``event``. All amounts [µg].
+    events : pandas.DataFrame
+        One row per dose event in time order: ``event``, ``day``, ``time`` (first
+        intake), ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
+        ``ingested_ug``, ``absorbed_food_bound_ug``, ``absorbed_crystalline_ug``,
+        ``absorbed_ug``, ``absorbed_fraction``.
+    days : pandas.DataFrame
+        One row per day of the span (days without rows are zero): ``day``, ``n_items``,
+        ``n_events``, ``ingested_ug``, ``fortified_ug``, ``food_bound_ug``,
+        ``supplement_ug``, ``absorbed_ug``.
+    summary : dict
+        Daily averages over the span and the verdict; see :func:`evaluate`.
+    profile : Profile
+    recommendation : Recommendation
+    """
+
+    items: pd.DataFrame
+    events: pd.DataFrame
+    days: pd.DataFrame
+    summary: dict[str, Any]
+    profile: Profile
+    recommendation: Recommendation
+
+
+def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
+    return {"code": code, "severity": severity, "message": message, "source": source}
+
+
+def _span(first: int, last: int, days: object) -> int:
+    need = last - first + 1
+    if days is None:
+        return need
+    if isinstance(days, bool):
+        raise InputError(f"days must be a whole number of days, not {days!r}.")
+    try:
+        d = float(days)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"days must be a whole number of days, not {days!r}.") from None
+    if math.isnan(d) or d != int(d) or d < 1:
+        raise InputError(f"days must be a whole number of days (1 or more), not {days!r}.")
+    if int(d) < need:
+        raise InputError(
+            f"days={int(d)} is shorter than the plan, which runs over {need} days "
+            f"(day {first} to day {last}); give at least {need}."
+        )
+    return int(d)
+
+
+def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarray]:
+    """Listed, counted, crystalline and food-bound B12 per plan row (vectorised)."""
+    n = len(p)
+    supp = p["food_id"].str.startswith(SUPPLEMENT_PREFIX).to_numpy(dtype=bool)
+    grams = p["grams"].to_numpy(dtype="float64")
+    dose = p["dose_ug"].to_numpy(dtype="float64")
+    b12 = np.full(n, np.nan)
+    fort = np.zeros(n)
+    reliable = np.ones(n, dtype=bool)
+    note = np.full(n, "", dtype=object)
+    if foods is not None and (~supp).any():
+        codes, uniq = pd.factorize(p["food_id"])
+        look = foods.df.reindex(pd.Index(uniq, dtype=object))
+        b12 = look["b12_ug"].to_numpy(dtype="float64")[codes]
+        fort = look["b12_fortified_ug"].to_numpy(dtype="float64")[codes]
+        reliable = look["b12_reliable"].fillna(True).to_numpy(dtype=bool)[codes]
+        note = look["b12_note"].fillna("").to_numpy(dtype=object)[codes]
+    food = ~supp
+    with np.errstate(invalid="ignore"):
+        listed = np.where(food, grams / 100.0 * b12, dose)
+        fort_ug = np.where(food, grams / 100.0 * np.clip(np.nan_to_num(fort), 0, None), dose)
+    fort_ug = np.minimum(fort_ug, np.nan_to_num(listed))
+    unknown = food & np.isnan(b12)
+    unreliable = food & ~reliable & ~unknown
+    counted = ~unknown & ~unreliable
+    ingested = np.where(counted, np.nan_to_num(listed), 0.0)
+    fortified = np.where(counted, fort_ug, 0.0)
+    return {
+        "supplement": supp,
+        "listed": listed,
+        "ingested": ingested,
+        "fortified": fortified,
+        "food_bound": np.clip(ingested - fortified, 0.0, None),
+        "unknown": unknown,
+        "unreliable": unreliable,
+        "note": np.where(unreliable, note, ""),
+    }
+
+
+def _share(part: np.ndarray, total: np.ndarray, absorbed: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, part / total * absorbed, 0.0)
+
+
+def evaluate(
+    plan: pd.DataFrame,
+    profile: Profile,
+    foods: FoodTable | None = None,
+    days: int | None = None,
+) -> Evaluation:
+    """Evaluate a meal plan's vitamin B12 for one person.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        At least ``day``, ``meal``, ``food_id`` and ``grams``; optional ``time``
+        ("HH:MM"; default per meal: breakfast 08:00, lunch 12:30, snack 16:00, dinner
+        19:00). Supplement rows use ``food_id`` ``supplement:<form>`` and ``dose_ug``
+        [µg].
+    profile : Profile
+    foods : FoodTable, optional
+        Default: the shipped table (:func:`planner.load_foods`), loaded only when the
+        plan has food rows.
+    days : int, optional
+        Days to average over; default the plan's span, first to last day. Use it when a
+        plan lists only part of a longer period (e.g. one weekly supplement row → 7).
+
+    Returns
+    -------
+    Evaluation
+        ``items``, ``events`` and ``days`` tables and a ``summary`` dict with, per day
+        over the span [µg/day]: ``intake_ug_per_day`` (counted),
+        ``fortified_ug_per_day`` (crystalline, incl. supplements),
+        ``food_bound_ug_per_day``, ``supplement_ug_per_day``, ``absorbed_ug_per_day``,
+        ``absorbed_fortified_ug_per_day``, ``absorbed_food_bound_ug_per_day``,
+        ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
+        (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
+        ``requirement_absorbed_ug`` (requirement line); the verdicts ``adequate``
+        (absorbed ≥ requirement line), ``meets_target`` (absorbed ≥ goal line) and
+        ``status``; ``n_items``, ``n_unknown``, ``n_unreliable``, ``n_events``, ``days``,
+        the recommendation's ``authority``, ``kind``, ``life_stage``,
+        ``recommendation_status``; ``absorption`` (the model parameters used) and
+        ``flags`` (dicts with ``code``, ``severity``, ``message``, ``source``).
+
+    Raises
+    ------
+    InputError
+        Bad plan rows (unknown food ids, negative or non-numeric grams, a supplement
+        without a dose: the message names each row), a bad ``days``, or no
+        recommendation for the profile.
+
+    Notes
+    -----
+    Unknown B12 (no USDA value) and unreliable sources (``b12_reliable`` False) count
+    0 and are flagged. Each event's absorbed food-bound B12 is shared among its items in
+    proportion to their food-bound µg, and its absorbed crystalline B12 in proportion to
+    their crystalline µg. See ``docs/model.md``.
+
+    References
+    ----------
+    [IOM p.306–342]; [DOETS-13]; [VEGSOC]; see ``docs/model.md``.
+    """
+    if not isinstance(profile, Profile):
+        raise InputError(
+            f"profile must be a planner.Profile, not {type(profile).__name__}; build one "
+            "with Profile(age=..., sex=..., diet=...)."
+        )
+    if foods is not None and not isinstance(foods, FoodTable):
+        raise InputError(f"foods must be a FoodTable, not {type(foods).__name__}.")
+    if foods is None and _has_food_rows(plan):
+        from planner.foods import load_foods
+
+        foods = load_foods()
+    rec = recommended_intake(profile)
+    params = profile.absorption_params
+    p = validate_plan(plan, foods)
+    return _evaluate_valid(p, profile, rec, params, foods, days)
+
+
+def _has_food_rows(plan: object) -> bool:
+    if not isinstance(plan, pd.DataFrame):
+        return False
+    cols = {str(c).strip().lower(): c for c in plan.columns}
+    if "food_id" not in cols:
+        return False
+    ids = plan[cols["food_id"]].astype(str).str.strip()
+    return bool((~ids.str.startswith(SUPPLEMENT_PREFIX)).any())
+
+
+def _evaluate_valid(
+    p: pd.DataFrame,
+    profile: Profile,
+    rec: Recommendation,
+    params: AbsorptionParams,
+    foods: FoodTable | None,
+    days: object,
+) -> Evaluation:
+    n = len(p)
+    b = _b12_per_row(p, foods)
+    day = p["day"].to_numpy(dtype="int64")
+    minute = minutes_of_day(p["time"].to_numpy(dtype=object)) if n else np.zeros(0, "int64")
+    event = assign_dose_events(day, minute)
+    n_events = int(event.max()) + 1 if n else 0
+
+    # -- per event ---------------------------------------------------------------------
+    fb_e = np.bincount(event, weights=b["food_bound"], minlength=n_events)
+    cr_e = np.bincount(event, weights=b["fortified"], minlength=n_events)
+    ing_e = np.bincount(event, weights=b["ingested"], minlength=n_events)
+    food_abs_e, cryst_abs_e = absorbed_event_parts(fb_e, cr_e, params)
+    food_abs_e = np.asarray(food_abs_e, dtype="float64").reshape(-1)
+    cryst_abs_e = np.asarray(cryst_abs_e, dtype="float64").reshape(-1)
+    abs_fb = _share(b["food_bound"], fb_e[event], food_abs_e[event])
+    abs_cr = _share(b["fortified"], cr_e[event], cryst_abs_e[event])
+    absorbed = abs_fb + abs_cr
+
+    t_abs = (day - 1) * 1440 + minute
+    order = np.lexsort((np.arange(n), t_abs))
+    first = np.full(n_events, -1, dtype="int64")
+    ev_sorted = event[order]
+    is_first = np.ones(n, dtype=bool)
+    is_first[1:] = ev_sorted[1:] != ev_sorted[:-1]
+    first[ev_sorted[is_first]] = order[is_first]
+    abs_e = food_abs_e + cryst_abs_e
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac_e = np.where(ing_e > 0, abs_e / ing_e, np.nan)
+    events = pd.DataFrame({
+        "event": np.arange(n_events, dtype="int64"),
+        "day": day[first],
+        "time": p["time"].to_numpy(dtype=object)[first],
+        "meal": p["meal"].to_numpy(dtype=object)[first],
+        "n_items": np.bincount(event, minlength=n_events).astype("int64"),
+        "food_bound_ug": fb_e,
+        "crystalline_ug": cr_e,
+        "ingested_ug": ing_e,
+        "absorbed_food_bound_ug": food_abs_e,
+        "absorbed_crystalline_ug": cryst_abs_e,
+        "absorbed_ug": abs_e,
+        "absorbed_fraction": frac_e,
+    })
+
+    # -- per item ----------------------------------------------------------------------
+    items = pd.DataFrame({
+        "row": np.arange(1, n + 1, dtype="int64"),
+        "day": day,
+        "meal": p["meal"],
+        "time": p["time"],
+        "food_id": p["food_id"],
+        "description": p["description"],
+        "grams": p["grams"],
+        "dose_ug": p["dose_ug"],
+        "supplement": b["supplement"],
+        "b12_listed_ug": b["listed"],
+        "ingested_ug": b["ingested"],
+        "fortified_ug": b["fortified"],
+        "food_bound_ug": b["food_bound"],
+        "absorbed_ug": absorbed,
+        "absorbed_fortified_ug": abs_cr,
+        "absorbed_food_bound_ug": abs_fb,
+        "unknown": b["unknown"],
+        "unreliable": b["unreliable"],
+        "note": pd.Series(b["note"], dtype="str"),
+        "event": event,
+    })
+
+    # -- per day -----------------------------------------------------------------------
+    first_day = int(day.min()) if n else 1
+    last_day = int(day.max()) if n else 1
+    span = _span(first_day, last_day, days)
+    di = day - first_day
+
+    def per_day(w: np.ndarray | None) -> np.ndarray:
+        return np.bincount(di, weights=w, minlength=span).astype("float64")
+
+    supp_ug = np.where(b["supplement"], b["ingested"], 0.0)
+    day_events = np.bincount(day[first] - first_day, minlength=span) if n_events else \
+        np.zeros(span, "int64")
+    days_df = pd.DataFrame({
+        "day": np.arange(first_day, first_day + span, dtype="int64"),
+        "n_items": per_day(None).astype("int64"),
+        "n_events": day_events.astype("int64"),
+        "ingested_ug": per_day(b["ingested"]),
+        "fortified_ug": per_day(b["fortified"]),
+        "food_bound_ug": per_day(b["food_bound"]),
+        "supplement_ug": per_day(supp_ug),
+        "absorbed_ug": per_day(absorbed),
+    })
+
+    # -- summary -----------------------------------------------------------------------
+    absorbed_pd = float(absorbed.sum()) / span
+    uncounted = float(np.nan_to_num(np.where(b["unreliable"], b["listed"], 0.0)).sum())
+    adequate = absorbed_pd + _TOL >= rec.requirement_absorbed_ug
+    meets = absorbed_pd + _TOL >= rec.target_absorbed_ug
+    if meets:
+        status = "meets the goal"
+    elif adequate:
+        status = "adequate: above the requirement line, below the goal line"
+    else:
+        status = "below the requirement line"
+    summary: dict[str, Any] = {
+        "days": span,
+        "first_day": first_day,
+        "last_day": first_day + span - 1,
+        "intake_ug_per_day": float(b["ingested"].sum()) / span,
+        "fortified_ug_per_day": float(b["fortified"].sum()) / span,
+        "food_bound_ug_per_day": float(b["food_bound"].sum()) / span,
+        "supplement_ug_per_day": float(supp_ug.sum()) / span,
+        "absorbed_ug_per_day": absorbed_pd,
+        "absorbed_fortified_ug_per_day": float(abs_cr.sum()) / span,
+        "absorbed_food_bound_ug_per_day": float(abs_fb.sum()) / span,
+        "uncounted_ug_per_day": uncounted / span,
+        "target_intake_ug": rec.value_ug,
+        "target_absorbed_ug": rec.target_absorbed_ug,
+        "requirement_intake_ug": rec.requirement_intake_ug,
+        "requirement_absorbed_ug": rec.requirement_absorbed_ug,
+        "absorbed_pct_of_target": 100.0 * absorbed_pd / rec.target_absorbed_ug,
+        "adequate": bool(adequate),
+        "meets_target": bool(meets),
+        "status": status,
+        "authority": rec.authority,
+        "kind": rec.kind,
+        "life_stage": rec.life_stage,
+        "recommendation_status": rec.status,
+        "n_items": n,
+        "n_events": n_events,
+        "n_unknown": int(b["unknown"].sum()),
+        "n_unreliable": int(b["unreliable"].sum()),
+        "absorption": {
+            "if_factor": params.if_factor,
+            "food_cap_fraction": params.food_cap_fraction,
+            "passive_fraction": params.passive_fraction,
+        },
+        "flags": _flags(profile, rec, items, days_df),
+    }
+    return Evaluation(items=items, events=events, days=days_df, summary=summary,
+                      profile=profile, recommendation=rec)
+
+
+def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
+           days_df: pd.DataFrame) -> list[dict[str, str]]:
+    out = rec.flags() + profile.flags()
+    n_unknown = int(items["unknown"].sum())
+    if n_unknown:
+        out.append(_flag(
+            "unknown_b12", "info",
+            f"{n_unknown} item(s) have no USDA B12 value: shown as unknown, not counted.",
+            "USDA food table (no value)"))
+    unrel = items.loc[items["unreliable"], ["description", "note"]]
+    if len(unrel):
+        notes = unrel.drop_duplicates().head(5)
+        detail = "; ".join(
+            f"{d}: {n}" if n else str(d) for d, n in zip(notes["description"], notes["note"],
+                                                          strict=True)
+        )
+        out.append(_flag(
+            "unreliable_source", "warning",
+            f"{len(unrel)} item(s) are not reliable B12 sources (inactive analogues) and "
+            f"count 0: {detail}.", "[WATANABE-07] [VH-PLANT]"))
+    if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + _TOL).any():
+        out.append(_flag(
+            "above_evm_guidance", "info",
+            "On some days supplements give more than 2000 µg, the UK EVM guidance level "
+            "(no upper limit is set by the IOM or EFSA).", "[EVM-SANO] [IOM p.306]"))
+    if (profile.pregnant or profile.lactating) and len(days_df) > 1 and (
+            days_df["absorbed_ug"] <= 0).any():
+        out.append(_flag(
+            "days_without_b12", "warning",
+            "Some days have no B12 at all; in pregnancy and breastfeeding a daily source "
+            "matters more than stores.", "[IOM p.340]"))
+    return out
+
+
+__all__ = ["Evaluation", "evaluate"]

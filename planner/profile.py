@@ -1,0 +1,200 @@
+"""A person's profile: age, sex, diet, pregnancy/lactation, conditions, authority.
+
+Every field is checked when the profile is built; a bad value or combination raises
+:class:`planner.InputError` naming the field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.absorption import CONDITIONS, AbsorptionParams, normalise_conditions, params_for
+from planner.errors import InputError
+from planner.recommendations import AUTHORITIES, normalise_authority
+from planner.schema import DIET_ORDER
+
+SEXES: tuple[str, ...] = ("female", "male")
+_SEX_ALIASES = {"f": "female", "w": "female", "woman": "female", "m": "male", "man": "male"}
+MAX_AGE_YEARS = 125.0  # plausibility bound (oldest verified human: 122 y), not a model constant
+#: Ages at which pregnancy or lactation is accepted [y]: a plausibility bound.
+REPRODUCTIVE_AGE_YEARS = (10.0, 60.0)
+OLDER_ADULT_AGE_YEARS = 51.0  # the IOM's "51+ y" life stage, "people over 50" [IOM p.306]
+
+
+def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
+    return {"code": code, "severity": severity, "message": message, "source": source}
+
+
+def _age(value: object, name: str, scale: float) -> float:
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{name} must be a number, not {value!r}.")
+    try:
+        v = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(
+            value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, not {value!r}.") from None
+    if math.isnan(v) or not 0 <= v * scale <= MAX_AGE_YEARS:
+        raise InputError(
+            f"{name} {value!r} is out of range; give 0 to {MAX_AGE_YEARS / scale:g}."
+        )
+    return v * scale
+
+
+def _bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no",
+                                                            "0", ""}:
+        return value.strip().lower() in {"true", "yes", "1"}
+    raise InputError(f"{name} must be true or false, not {value!r}.")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the plan is for.
+
+    Parameters
+    ----------
+    age : float, optional
+        Age [years]; infants may use fractions (0.5 = 6 months). Give ``age`` or
+        ``age_months``.
+    sex : {"female", "male"}
+    diet : {"omnivore", "pescatarian", "vegetarian", "vegan"}
+    pregnant, lactating : bool
+        Only for ``sex="female"`` aged 10–60. If both, the lactation value (higher in
+        every table) is used.
+    conditions : iterable of str
+        Any of ``metformin``, ``ppi``, ``h2_blocker``, ``atrophic_gastritis``,
+        ``pernicious_anemia``, ``bariatric_surgery``, ``ileal_resection``,
+        ``nitrous_oxide``.
+    authority : {"NASEM", "EFSA", "DACH", "UK", "WHO"}
+        Whose recommendation to evaluate against; default NASEM (US/Canada, IOM).
+    age_months : float, optional
+        Age [months], for infants; converted to years (``age`` is then set from it).
+
+    Raises
+    ------
+    InputError
+        A value or combination is invalid; the message names the field.
+    """
+
+    age: float | None = None
+    sex: str = "female"
+    diet: str = "omnivore"
+    pregnant: bool = False
+    lactating: bool = False
+    conditions: tuple[str, ...] = field(default_factory=tuple)
+    authority: str = "NASEM"
+    age_months: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.age_months is not None:
+            age = _age(self.age_months, "age_months", 1 / 12)
+            if self.age is not None and abs(_age(self.age, "age", 1.0) - age) > 1 / 12:
+                raise InputError("age and age_months disagree; give only one of them.")
+        elif self.age is None:
+            raise InputError("age is missing; give the age in years (or age_months).")
+        else:
+            age = _age(self.age, "age", 1.0)
+        sex = _SEX_ALIASES.get(str(self.sex).strip().lower(), str(self.sex).strip().lower())
+        if sex not in SEXES:
+            raise InputError(f"sex {self.sex!r} must be one of {', '.join(SEXES)}.")
+        diet = str(self.diet).strip().lower()
+        if diet not in DIET_ORDER:
+            raise InputError(f"diet {self.diet!r} must be one of {', '.join(DIET_ORDER)}.")
+        pregnant = _bool(self.pregnant, "pregnant")
+        lactating = _bool(self.lactating, "lactating")
+        for name, on in (("pregnant", pregnant), ("lactating", lactating)):
+            if not on:
+                continue
+            if sex != "female":
+                raise InputError(f"{name} is only valid with sex 'female'.")
+            lo, hi = REPRODUCTIVE_AGE_YEARS
+            if not lo <= age <= hi:
+                raise InputError(f"{name} is only valid for ages {lo:g} to {hi:g}, not {age:g}.")
+        conditions = normalise_conditions(self.conditions)
+        authority = normalise_authority(self.authority)
+        if self.age_months is not None:
+            object.__setattr__(self, "age_months", age * 12)
+        for k, v in (("age", age), ("sex", sex), ("diet", diet), ("pregnant", pregnant),
+                     ("lactating", lactating), ("conditions", conditions),
+                     ("authority", authority)):
+            object.__setattr__(self, k, v)
+
+    # -- derived -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """Build from a dict (app, CLI, JSON); unknown keys raise :class:`InputError`."""
+        if not isinstance(data, dict):
+            raise InputError("A profile must be given as a mapping of field names to values.")
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = sorted(set(map(str, data)) - known)
+        if unknown:
+            raise InputError(f"Unknown profile field(s) {', '.join(unknown)}; "
+                             f"use {', '.join(sorted(known))}.")
+        return cls(**data)
+
+    def with_authority(self, authority: str) -> Profile:
+        """The same profile evaluated against another authority."""
+        from dataclasses import replace
+
+        return replace(self, authority=authority, age_months=None)
+
+    @property
+    def older_adult(self) -> bool:
+        """Aged 51 or over: the IOM advises getting most B12 from fortified food or
+        supplements [IOM p.306]."""
+        return self.age >= OLDER_ADULT_AGE_YEARS  # type: ignore[operator]
+
+    @property
+    def absorption_params(self) -> AbsorptionParams:
+        """Absorption parameters implied by the conditions."""
+        return params_for(self.conditions)
+
+    @property
+    def life_stage_words(self) -> str:
+        if self.lactating:
+            return "lactation"
+        if self.pregnant:
+            return "pregnancy"
+        age = float(self.age)  # type: ignore[arg-type]
+        return f"age {age * 12:.0f} months" if age < 2 else f"age {age:g}"
+
+    def flags(self) -> list[dict[str, str]]:
+        """Plain-language advice the profile alone implies, each with its source tag.
+
+        Returns
+        -------
+        list of dict
+            ``code``, ``severity`` (info, warning, urgent), ``message``, ``source``;
+            conditions in vocabulary order after the profile-level notes.
+        """
+        out: list[dict[str, str]] = []
+        if self.older_adult:
+            out.append(_flag(
+                "over_50", "info",
+                "Over 50: 10–30 % of older people absorb B12 in food poorly, so get most of "
+                "your B12 from fortified foods or a supplement.", "[IOM p.306]"))
+        if self.diet == "vegan":
+            out.append(_flag(
+                "vegan_source", "info",
+                "Vegans need a reliable B12 source: fortified foods 2–3 times a day "
+                "(≥3 µg/day), or ≥10 µg once a day, or ≥2000 µg once a week.",
+                "[VEGSOC] [AND-16]"))
+        if (self.pregnant or self.lactating) and self.diet in ("vegan", "vegetarian"):
+            out.append(_flag(
+                "pregnancy_daily_source", "warning",
+                "In pregnancy and breastfeeding take B12 every day: only newly absorbed B12 "
+                "reaches the baby easily, and infants of vegan mothers can become deficient "
+                "within months.", "[IOM p.340]"))
+        for name in self.conditions:
+            eff = CONDITIONS[name]
+            out.append(_flag(f"condition_{name}", eff.severity, eff.message, eff.source))
+        return out
+
+
+__all__ = ["AUTHORITIES", "Profile", "SEXES"]

@@ -1,0 +1,365 @@
+"""Recommended B12 intakes by authority and life stage, and their absorbed equivalents.
+
+The figures live in ``data/recommendations.csv`` (one row per authority × life stage,
+human-editable); this module loads and checks that table, picks the row for a
+:class:`~planner.profile.Profile`, and converts intakes to absorbed-equivalent lines with
+the IOM's 50 % food-absorption assumption.
+
+Two lines are derived for every recommendation (both labelled *model-derived*; no
+authority publishes absorbed figures):
+
+``target_absorbed_ug`` (the goal line)
+    recommended intake (RDA, AI, RNI or PRI) × 50 % [IOM p.309].
+``requirement_absorbed_ug`` (the requirement line)
+    average requirement × 50 %. NASEM publishes an EAR for ages ≥ 1 y; for an AI or RNI
+    without a published average requirement the intake figure is divided by 1.2, the
+    RDA/EAR ratio the IOM used (EAR + 2 × 10 % CV) [IOM p.340, p.342].
+
+References
+----------
+.. [IOM] Institute of Medicine (1998). Dietary Reference Intakes ... Vitamin B12, ch. 9.
+.. [EFSA-15] EFSA NDA Panel (2015). EFSA Journal 13(7):4150.
+.. [DACH-18] D-A-CH reference values 2018; Ströhle et al. (2019) Mol Nutr Food Res.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from planner._paths import data_path
+from planner.errors import DataFileError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.profile import Profile
+
+RECOMMENDATIONS_FILE = "recommendations.csv"
+
+#: Authorities, default first. NASEM = US/Canada (IOM 1998 DRIs).
+AUTHORITIES: tuple[str, ...] = ("NASEM", "EFSA", "DACH", "UK", "WHO")
+#: Other spellings accepted for an authority (case-insensitive).
+AUTHORITY_ALIASES: dict[str, str] = {
+    "IOM": "NASEM", "NIH": "NASEM", "US": "NASEM", "D-A-CH": "DACH", "D‑A‑CH": "DACH",
+    "COMA": "UK", "FAO": "WHO", "WHO/FAO": "WHO",
+}
+AUTHORITY_NAMES: dict[str, str] = {
+    "NASEM": "US/Canada (IOM 1998 DRIs, now NASEM)",
+    "EFSA": "European Food Safety Authority (2015)",
+    "DACH": "German/Austrian/Swiss societies (D-A-CH 2018/2019)",
+    "UK": "UK COMA (1991)",
+    "WHO": "WHO/FAO (2004)",
+}
+#: Kinds of recommended intake in the table.
+KINDS: tuple[str, ...] = ("RDA", "AI", "RNI", "PRI")
+#: How sure a figure is, as marked in the reference (✅ / 🟡 / ❌).
+STATUSES: tuple[str, ...] = ("verified", "secondary", "unconfirmed")
+
+FOOD_ABSORPTION = 0.50  # share of food B12 absorbed, the IOM's assumption [IOM p.309]
+RDA_PER_EAR = 1.2  # RDA = EAR + 2 × CV, CV 10 % [IOM p.340, p.342]
+AGE_EPS_YEARS = 1e-6  # float noise on band edges [y]
+
+_COLUMNS = ("authority", "life_stage", "age_min_years", "age_max_years", "pregnancy",
+            "lactation", "value_ug", "kind", "ear_ug", "status", "source", "note")
+
+
+def normalise_authority(authority: object) -> str:
+    """Return the canonical authority code (``NASEM``, ``EFSA``, ``DACH``, ``UK``, ``WHO``).
+
+    Raises
+    ------
+    InputError
+        Naming the field ``authority`` and listing the accepted codes.
+    """
+    text = str(authority).strip().upper() if authority is not None else ""
+    text = AUTHORITY_ALIASES.get(text, text)
+    if text not in AUTHORITIES:
+        raise InputError(
+            f"authority {authority!r} is not known; use one of {', '.join(AUTHORITIES)}."
+        )
+    return text
+
+
+def _as_bool(series: pd.Series) -> pd.Series:
+    return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise DataFileError(f"Data file {path} is missing or unreadable ({exc}).") from exc
+    missing = [c for c in _COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataFileError(f"Data file {path}: missing column(s) {', '.join(missing)}.")
+    df = raw[list(_COLUMNS)].copy()
+    for c in ("authority", "life_stage", "kind", "status", "source", "note"):
+        df[c] = df[c].astype(str).str.strip()
+    for c in ("age_min_years", "age_max_years", "value_ug", "ear_ug"):
+        df[c] = pd.to_numeric(df[c].replace("", math.nan), errors="coerce").astype("float64")
+    df["age_max_years"] = df["age_max_years"].fillna(math.inf)
+    for c in ("pregnancy", "lactation"):
+        df[c] = _as_bool(df[c])
+    problems = []
+    for i, r in df.iterrows():
+        where = f"{path} line {int(i) + 2}"
+        if r["authority"] not in AUTHORITIES:
+            problems.append(f"{where}: unknown authority {r['authority']!r}")
+        if r["kind"] not in KINDS:
+            problems.append(f"{where}: kind {r['kind']!r} is not one of {', '.join(KINDS)}")
+        if r["status"] not in STATUSES:
+            problems.append(f"{where}: status {r['status']!r} is not one of {STATUSES}")
+        if not (r["value_ug"] > 0):
+            problems.append(f"{where}: value_ug must be a positive number")
+        if not (0 <= r["age_min_years"] < r["age_max_years"]):
+            problems.append(f"{where}: age range must satisfy 0 <= min < max")
+        if not r["source"]:
+            problems.append(f"{where}: source is empty")
+    if problems:
+        raise DataFileError("Recommendation table has problems:\n- " + "\n- ".join(problems))
+    return df.reset_index(drop=True)
+
+
+def load_recommendations(path: str | Path | None = None) -> pd.DataFrame:
+    """The recommendation table, checked.
+
+    Parameters
+    ----------
+    path : path, optional
+        Another CSV with the same columns; default the shipped ``recommendations.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per authority × life stage with ``authority``, ``life_stage``,
+        ``age_min_years`` [y], ``age_max_years`` [y] (``inf`` when open), ``pregnancy``,
+        ``lactation`` (bool), ``value_ug`` [µg/day], ``kind`` (RDA/AI/RNI/PRI), ``ear_ug``
+        [µg/day] (NaN unless published), ``status`` (verified/secondary/unconfirmed),
+        ``source`` and ``note``. A copy: editing it does not change the cache.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, unreadable or has a bad row (the message names it).
+    """
+    return _load(str(path or data_path(RECOMMENDATIONS_FILE))).copy()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One authority's recommendation for one profile, with its absorbed equivalents.
+
+    Attributes
+    ----------
+    authority, authority_name, life_stage, kind : str
+        Kind is RDA, AI, RNI or PRI.
+    value_ug : float
+        Recommended intake [µg/day] (the target intake).
+    ear_ug : float
+        Published average requirement [µg/day]; NaN when the authority publishes none.
+    requirement_intake_ug : float
+        Average requirement [µg/day]: ``ear_ug`` or, when none is published,
+        ``value_ug / 1.2`` (model-derived) [IOM p.340].
+    requirement_basis : str
+        ``"published EAR"`` or how the requirement was derived.
+    target_absorbed_ug, requirement_absorbed_ug : float
+        The goal and requirement lines in absorbed µg/day: intake × 50 % [IOM p.309];
+        model-derived.
+    status : str
+        ``verified``, ``secondary`` or ``unconfirmed`` as marked in the reference.
+    source, note : str
+    """
+
+    authority: str
+    authority_name: str
+    life_stage: str
+    kind: str
+    value_ug: float
+    ear_ug: float
+    requirement_intake_ug: float
+    requirement_basis: str
+    target_absorbed_ug: float
+    requirement_absorbed_ug: float
+    absorption_assumption: float
+    status: str
+    source: str
+    note: str
+
+    @property
+    def confirmed(self) -> bool:
+        """False when the reference could not confirm the figure in any source."""
+        return self.status != "unconfirmed"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict (for JSON, the app and CSV export), with ``confirmed``."""
+        d = asdict(self)
+        d["confirmed"] = self.confirmed
+        d["derivation"] = (
+            "Absorbed lines are model-derived: intake × 50 %, the IOM's food-absorption "
+            "assumption [IOM p.309]; no authority publishes absorbed figures."
+        )
+        return d
+
+    def flags(self) -> list[dict[str, str]]:
+        """Plain-language caveats about this recommendation (unconfirmed figures)."""
+        out = []
+        if self.status == "unconfirmed":
+            out.append(_flag(
+                "recommendation_unconfirmed", "warning",
+                f"The {self.authority} value for {self.life_stage} ({self.value_ug:g} µg/day) "
+                "is unconfirmed: it is commonly cited but could not be checked in a primary "
+                "source. Treat it as approximate.", self.source))
+        elif self.status == "secondary":
+            out.append(_flag(
+                "recommendation_secondary", "info",
+                f"The {self.authority} value for {self.life_stage} ({self.value_ug:g} µg/day) "
+                "comes from a secondary source.", self.source))
+        return out
+
+
+def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
+    return {"code": code, "severity": severity, "message": message, "source": source}
+
+
+def _row_for(table: pd.DataFrame, authority: str, age: float, pregnant: bool,
+             lactating: bool) -> pd.Series | None:
+    t = table[table["authority"] == authority]
+    if lactating:
+        t = t[t["lactation"]]
+    elif pregnant:
+        t = t[t["pregnancy"]]
+    else:
+        t = t[~t["pregnancy"] & ~t["lactation"]]
+    t = t[(t["age_min_years"] <= age + AGE_EPS_YEARS) & (age + AGE_EPS_YEARS < t["age_max_years"])]
+    if t.empty:
+        return None
+    return t.iloc[-1]  # the highest band starting at or below the age
+
+
+def _recommendation(row: pd.Series) -> Recommendation:
+    value = float(row["value_ug"])
+    ear = float(row["ear_ug"])
+    if math.isnan(ear):
+        req = value / RDA_PER_EAR
+        basis = (f"derived: {row['kind']} / {RDA_PER_EAR:g} (the IOM's RDA/EAR ratio, "
+                 "CV 10 %) [IOM p.340]; no average requirement is published")
+    else:
+        req, basis = ear, "published EAR"
+    return Recommendation(
+        authority=str(row["authority"]),
+        authority_name=AUTHORITY_NAMES[str(row["authority"])],
+        life_stage=str(row["life_stage"]),
+        kind=str(row["kind"]),
+        value_ug=value,
+        ear_ug=ear,
+        requirement_intake_ug=req,
+        requirement_basis=basis,
+        target_absorbed_ug=value * FOOD_ABSORPTION,
+        requirement_absorbed_ug=req * FOOD_ABSORPTION,
+        absorption_assumption=FOOD_ABSORPTION,
+        status=str(row["status"]),
+        source=str(row["source"]),
+        note=str(row["note"]),
+    )
+
+
+def _check_profile(profile: object) -> Profile:
+    from planner.profile import Profile
+
+    if not isinstance(profile, Profile):
+        raise InputError(
+            f"profile must be a planner.Profile, not {type(profile).__name__}; "
+            "build one with Profile(age=..., sex=..., diet=...)."
+        )
+    return profile
+
+
+def recommended_intake(profile: Profile, authority: str | None = None) -> Recommendation:
+    """The recommended B12 intake for a profile, with its absorbed-equivalent lines.
+
+    Parameters
+    ----------
+    profile : Profile
+        Age, pregnancy/lactation and the chosen authority are used.
+    authority : str, optional
+        Overrides ``profile.authority``.
+
+    Returns
+    -------
+    Recommendation
+        Value [µg/day], kind, authority, life stage, source, status, and the goal and
+        requirement lines in absorbed µg/day (intake × 50 %, model-derived [IOM p.309]).
+
+    Raises
+    ------
+    InputError
+        The authority publishes no value for this life stage in the reference table.
+
+    References
+    ----------
+    IOM 1998, ch. 9 [IOM p.306, p.323, p.340–342]; EFSA 2015 [EFSA-15];
+    D-A-CH 2018 [DACH-18]; COMA 1991 [HANSARD] [BOLT]; WHO/FAO 2004 [HANSARD] [WHO-CODE].
+    """
+    profile = _check_profile(profile)
+    auth = normalise_authority(authority if authority is not None else profile.authority)
+    row = _row_for(load_recommendations(), auth, profile.age, profile.pregnant,
+                   profile.lactating)
+    if row is None:
+        raise InputError(
+            f"authority {auth} has no recommendation for {profile.life_stage_words} in the "
+            f"reference table; choose another authority (e.g. NASEM)."
+        )
+    return _recommendation(row)
+
+
+def compare_authorities(profile: Profile) -> pd.DataFrame:
+    """Every authority's recommendation for one profile, side by side.
+
+    Parameters
+    ----------
+    profile : Profile
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per authority (in :data:`AUTHORITIES` order) with the fields of
+        :class:`Recommendation` plus ``confirmed``; an authority with no value for the
+        life stage has NaN figures and says so in ``note``.
+    """
+    profile = _check_profile(profile)
+    table = load_recommendations()
+    rows = []
+    for auth in AUTHORITIES:
+        row = _row_for(table, auth, profile.age, profile.pregnant, profile.lactating)
+        if row is None:
+            rows.append({
+                "authority": auth, "authority_name": AUTHORITY_NAMES[auth],
+                "life_stage": "", "kind": "", "value_ug": math.nan, "ear_ug": math.nan,
+                "requirement_intake_ug": math.nan, "requirement_basis": "",
+                "target_absorbed_ug": math.nan, "requirement_absorbed_ug": math.nan,
+                "absorption_assumption": FOOD_ABSORPTION, "status": "unconfirmed",
+                "source": "", "note": f"No value for {profile.life_stage_words} in the table.",
+                "confirmed": False,
+            })
+            continue
+        d = _recommendation(row).as_dict()
+        d.pop("derivation")
+        rows.append(d)
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "AUTHORITIES",
+    "FOOD_ABSORPTION",
+    "Recommendation",
+    "compare_authorities",
+    "load_recommendations",
+    "normalise_authority",
+    "recommended_intake",
+]

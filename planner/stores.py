@@ -1,0 +1,212 @@
+"""Body B12 stores over time: first-order kinetics ``dS/dt = A − k·S``.
+
+``S`` is the body pool [µg], ``A`` the absorbed B12 [µg/day] and ``k`` the fractional
+daily turnover [1/day] (IOM Appendix N). With constant ``A`` the store approaches the
+steady state ``A/k``; with no intake it falls exponentially, e.g. from 2,000 µg at
+0.1 %/day to the ≈300 µg threshold in ln(2000/300)/0.001 ≈ 1,897 days ≈ 5.2 years.
+
+References
+----------
+.. [IOM] Institute of Medicine (1998), ch. 9 pp. 308–331 and Appendix N p. 527.
+.. [DOETS-13] Doets et al. (2013). Ann Nutr Metab 62:311.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from planner.absorption import CONDITIONS, normalise_conditions
+from planner.errors import InputError
+
+#: Fractional daily loss of the body pool [1/day], by basis.
+TURNOVER_PER_DAY: dict[str, float] = {
+    "normal": 0.0010,  # normal absorption and bile reabsorption [IOM p.331; App. N p.527]
+    "pooled": 0.0013,  # 0.13 ± 0.03 %/d, 5 studies, 52 people [DOETS-13]
+    "atrophic_gastritis": 0.0015,  # IOM suggestion [IOM App. N]
+    "no_biliary_reabsorption": 0.0020,  # pernicious anaemia, bile B12 lost [IOM App. N]
+}
+DEPLETION_THRESHOLD_UG = 300.0  # lowest pool consistent with health (Bozian 1963) [IOM p.331]
+DEFAULT_INITIAL_STORE_UG = 2500.0  # most adult pools 2–3 mg [IOM p.308]
+DAYS_PER_YEAR = 365.25
+MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
+MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
+
+
+def store_turnover(conditions: object = (), basis: str = "normal") -> float:
+    """The store turnover rate ``k`` for a set of conditions.
+
+    Parameters
+    ----------
+    conditions : iterable of str
+        Condition names (see :data:`planner.absorption.CONDITIONS`); the fastest rate
+        any of them implies is used.
+    basis : {"normal", "pooled"}
+        Rate without conditions: 0.1 %/day [IOM p.331] or the 0.13 %/day pooled
+        estimate [DOETS-13].
+
+    Returns
+    -------
+    float
+        ``k`` [1/day].
+    """
+    if basis not in ("normal", "pooled"):
+        raise InputError(f"basis must be 'normal' or 'pooled', not {basis!r}.")
+    rates = [TURNOVER_PER_DAY[basis]]
+    rates += [TURNOVER_PER_DAY[CONDITIONS[c].turnover] for c in normalise_conditions(conditions)]
+    return max(rates)
+
+
+def _number(x: object, name: str, lo: float, hi: float) -> float:
+    if isinstance(x, bool):
+        raise InputError(f"{name} must be a number, not {x!r}.")
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, not {x!r}.") from None
+    if not (lo <= v <= hi):
+        raise InputError(f"{name} must be between {lo:g} and {hi:g}, not {x!r}.")
+    return v
+
+
+def _k(k: float | None, conditions: object) -> float:
+    if k is None:
+        return store_turnover(conditions)
+    return _number(k, "k", 1e-6, 0.1)
+
+
+def project_stores(
+    absorbed_ug_per_day,
+    days: int,
+    initial_store_ug: float = DEFAULT_INITIAL_STORE_UG,
+    conditions: object = (),
+    k: float | None = None,
+) -> pd.DataFrame:
+    """Project the body B12 store day by day.
+
+    Parameters
+    ----------
+    absorbed_ug_per_day : float or array_like
+        Absorbed B12 [µg/day]: one value held constant, or one value per day
+        (length ``days``), e.g. an evaluation's daily figures repeated.
+    days : int
+        Days to project (1 to 36,525).
+    initial_store_ug : float
+        Body store on day 0 [µg]; default 2,500 (adults mostly 2–3 mg [IOM p.308]).
+    conditions : iterable of str
+        Conditions, which choose ``k`` (see :func:`store_turnover`).
+    k : float, optional
+        Turnover [1/day], overriding the one chosen from ``conditions``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``day`` (0..days), ``store_ug`` [µg] and ``below_threshold`` (store < 300 µg
+        [IOM p.331]). The daily intake is treated as a constant infusion over each day,
+        so the result is exact for ``dS/dt = A − k·S``.
+
+    References
+    ----------
+    [IOM p.331; App. N p.527]; [DOETS-13].
+    """
+    n = int(_number(days, "days", 1, MAX_DAYS))
+    s0 = _number(initial_store_ug, "initial_store_ug", 0, MAX_STORE_UG)
+    kk = _k(k, conditions)
+    try:
+        a = np.asarray(absorbed_ug_per_day, dtype="float64")
+    except (TypeError, ValueError):
+        raise InputError("absorbed_ug_per_day must be a number or numbers [µg/day].") from None
+    if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
+        raise InputError("absorbed_ug_per_day must be finite and not negative [µg/day].")
+    t = np.arange(n + 1, dtype="float64")
+    if a.ndim == 0:
+        ss = float(a) / kk
+        store = ss + (s0 - ss) * np.exp(-kk * t)
+    else:
+        if a.shape != (n,):
+            raise InputError(
+                f"absorbed_ug_per_day has {a.size} values; give one number or one per day "
+                f"({n})."
+            )
+        # S_{j+1} = e^{-k}·S_j + A_j·(1 − e^{-k})/k: a first-order linear filter.
+        from scipy.signal import lfilter
+
+        decay = math.exp(-kk)
+        forced = lfilter([(1.0 - decay) / kk], [1.0, -decay], a)
+        store = s0 * np.exp(-kk * t) + np.concatenate([[0.0], forced])
+    return pd.DataFrame({
+        "day": np.arange(n + 1, dtype="int64"),
+        "store_ug": store,
+        "below_threshold": store < DEPLETION_THRESHOLD_UG,
+    })
+
+
+class Depletion(NamedTuple):
+    """When the store falls to the threshold (``days`` None: never) and where it settles."""
+
+    days: float | None
+    steady_state_ug: float
+
+    @property
+    def years(self) -> float | None:
+        """``days`` in years (365.25 days), or None."""
+        return None if self.days is None else self.days / DAYS_PER_YEAR
+
+
+def days_to_depletion(
+    absorbed_ug_per_day: float = 0.0,
+    initial_store_ug: float = DEFAULT_INITIAL_STORE_UG,
+    conditions: object = (),
+    threshold_ug: float = DEPLETION_THRESHOLD_UG,
+    k: float | None = None,
+) -> Depletion:
+    """Days until the body store falls to the threshold at a constant absorbed intake.
+
+    Parameters
+    ----------
+    absorbed_ug_per_day : float
+        Absorbed B12 [µg/day].
+    initial_store_ug : float
+        Starting store [µg]; default 2,500 [IOM p.308].
+    conditions : iterable of str
+        Conditions, which choose ``k`` (see :func:`store_turnover`).
+    threshold_ug : float
+        Depletion threshold [µg]; default 300, the lowest pool consistent with health
+        [IOM p.331].
+    k : float, optional
+        Turnover [1/day], overriding the one from ``conditions``.
+
+    Returns
+    -------
+    Depletion
+        ``days``: when the threshold is crossed (0.0 if the store starts at or below it;
+        None if the steady state ``A/k`` keeps it above the threshold), and
+        ``steady_state_ug`` = ``A/k`` [µg].
+
+    Notes
+    -----
+    ``t = ln((S0 − S*)/(T − S*))/k`` with ``S* = A/k``; with no intake ``ln(S0/T)/k``.
+    """
+    a = _number(absorbed_ug_per_day, "absorbed_ug_per_day", 0, 1e6)
+    s0 = _number(initial_store_ug, "initial_store_ug", 0, MAX_STORE_UG)
+    thr = _number(threshold_ug, "threshold_ug", 1e-9, MAX_STORE_UG)
+    kk = _k(k, conditions)
+    ss = a / kk
+    if s0 <= thr:
+        return Depletion(0.0, ss)
+    if ss >= thr:
+        return Depletion(None, ss)
+    return Depletion(math.log((s0 - ss) / (thr - ss)) / kk, ss)
+
+
+__all__ = [
+    "DEPLETION_THRESHOLD_UG",
+    "TURNOVER_PER_DAY",
+    "Depletion",
+    "days_to_depletion",
+    "project_stores",
+    "store_turnover",
+]
