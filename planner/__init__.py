@@ -21,6 +21,14 @@ from planner.absorption import (
 )
 from planner.errors import DataFileError, InputError, UnknownFoodError
 from planner.evaluate import Evaluation, evaluate
+from planner.fdc import (
+    FdcClient,
+    FdcError,
+    FdcKeyInvalid,
+    FdcKeyMissing,
+    FdcNetworkError,
+    FdcRateLimited,
+)
 from planner.foods import FoodTable, load_foods
 from planner.plan import empty_plan, validate_plan
 from planner.plan_csv import plan_from_csv, plan_to_csv
@@ -34,6 +42,14 @@ from planner.recommendations import (
 )
 from planner.schema import DIET_ORDER
 from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
+from planner.userfoods import (
+    UserFoodsWarning,
+    delete_user_food,
+    label_food,
+    read_user_foods,
+    save_user_food,
+    user_food_messages,
+)
 
 __version__ = "0.1.0"
 
@@ -45,11 +61,18 @@ __all__ = [
     "DataFileError",
     "Depletion",
     "Evaluation",
+    "FdcClient",
+    "FdcError",
+    "FdcKeyInvalid",
+    "FdcKeyMissing",
+    "FdcNetworkError",
+    "FdcRateLimited",
     "FoodTable",
     "InputError",
     "Profile",
     "Recommendation",
     "UnknownFoodError",
+    "UserFoodsWarning",
     "absorbed_crystalline",
     "absorbed_event",
     "absorbed_event_parts",
@@ -57,15 +80,20 @@ __all__ = [
     "assign_dose_events",
     "compare_authorities",
     "days_to_depletion",
+    "delete_user_food",
     "empty_plan",
     "evaluate",
+    "label_food",
     "load_foods",
     "load_recommendations",
     "params_for",
     "plan_from_csv",
     "plan_to_csv",
     "project_stores",
+    "read_user_foods",
     "recommended_intake",
+    "save_user_food",
     "store_turnover",
+    "user_food_messages",
     "validate_plan",
 ]

@@ -1,11 +1,291 @@
-"""Command line: a thin layer that parses arguments and calls the library."""
+"""Command line: a thin layer that parses arguments and calls the library.
+
+``b12-planner`` (or ``python -m planner``) has the commands ``foods search``,
+``evaluate``, ``suggest``, ``project-stores`` and ``data build|download``. Tables are
+human-readable by default; ``--format json`` (and ``csv`` where it makes sense) is for
+scripts. Exit codes: 0 ok (for ``evaluate``: adequate), 1 not adequate (``evaluate``
+only), 2 bad input, with a one-line ``error: ...`` on stderr and no traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import math
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Exit codes.
+EXIT_OK = 0
+EXIT_NOT_ADEQUATE = 1
+EXIT_BAD_INPUT = 2
+
+_RAW = argparse.RawDescriptionHelpFormatter
 
 
+# -- output helpers ---------------------------------------------------------------------
+def _jsonable(obj: Any) -> Any:
+    """Plain JSON values: numpy scalars → Python, NaN/inf → None, frames → records."""
+    if isinstance(obj, pd.DataFrame):
+        return [_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return obj
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(_jsonable(obj), ensure_ascii=False, indent=2))
+
+
+def _table(df: pd.DataFrame, formats: dict[str, str] | None = None, width: int = 60) -> str:
+    """A plain-text table: floats formatted, long text cut to ``width`` characters."""
+    if df.empty:
+        return "(none)"
+    out = df.copy()
+    for c in out.columns:
+        fmt = (formats or {}).get(c)
+        if fmt:
+            out[c] = [("" if v is None or (isinstance(v, float) and math.isnan(v))
+                       else format(v, fmt)) for v in out[c]]
+        elif out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = [s if len(s) <= width else s[: width - 1] + "…"
+                      for s in out[c].fillna("").astype(str)]
+    return out.to_string(index=False)
+
+
+def _ug(x: float) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f} µg"
+
+
+# -- shared arguments ---------------------------------------------------------------------
+def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json")) -> None:
+    p.add_argument("--format", choices=list(choices), default="table",
+                   help="output: " + ", ".join(choices) + " (default: table)")
+
+
+def _add_profile(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("who the plan is for")
+    g.add_argument("--age", required=True, help="age in years (fractions for infants: 0.5)")
+    g.add_argument("--diet", default="omnivore",
+                   help="vegan, vegetarian, pescatarian or omnivore (default: omnivore)")
+    g.add_argument("--sex", default=None,
+                   help="female or male; optional: B12 recommendations differ only with "
+                   "pregnancy or lactation")
+    g.add_argument("--pregnant", action="store_true", help="pregnant (implies --sex female)")
+    g.add_argument("--lactating", action="store_true",
+                   help="breastfeeding (implies --sex female)")
+    g.add_argument("--condition", action="append", default=[], metavar="NAME",
+                   help="a medicine or condition, repeatable or comma-separated: metformin, "
+                   "ppi, h2_blocker, atrophic_gastritis, pernicious_anemia, "
+                   "bariatric_surgery, ileal_resection, nitrous_oxide")
+    g.add_argument("--authority", default="NASEM",
+                   help="NASEM (default), EFSA, DACH, UK or WHO")
+
+
+def _conditions(values: list[str]) -> list[str]:
+    return [c.strip() for v in values for c in str(v).split(",") if c.strip()]
+
+
+def _profile(args: argparse.Namespace):
+    from planner.profile import Profile
+
+    sex = args.sex or "female"  # Profile's default; only matters with pregnancy/lactation
+    return Profile(age=args.age, sex=sex, diet=args.diet, pregnant=args.pregnant,
+                   lactating=args.lactating, conditions=tuple(_conditions(args.condition)),
+                   authority=args.authority)
+
+
+def _foods():
+    from planner.foods import load_foods
+
+    return load_foods()
+
+
+def _read_plan(path: str, foods):
+    from planner.plan_csv import plan_from_csv
+
+    if path == "-":
+        return plan_from_csv(io.BytesIO(sys.stdin.buffer.read()), foods)
+    return plan_from_csv(path, foods)
+
+
+# -- foods search -----------------------------------------------------------------------
+def _foods_search(args: argparse.Namespace) -> int:
+    foods = _foods()
+    found = foods.search(args.text, diet=args.diet, limit=args.limit)
+    if args.format == "json":
+        _print_json(found)
+    elif args.format == "csv":
+        found.to_csv(sys.stdout, index=False)
+    elif found.empty:
+        print(f"No foods match {args.text!r}.")
+    else:
+        shown = found[["food_id", "description", "b12_ug", "b12_fortified_ug", "diet",
+                       "b12_reliable"]].rename(columns={
+                           "b12_ug": "B12 µg/100 g", "b12_fortified_ug": "added µg/100 g",
+                           "b12_reliable": "reliable"})
+        print(_table(shown, {"B12 µg/100 g": ".2f", "added µg/100 g": ".2f"}))
+    return EXIT_OK
+
+
+# -- evaluate ---------------------------------------------------------------------------
+def _evaluate(args: argparse.Namespace) -> int:
+    from planner.evaluate import evaluate
+
+    profile = _profile(args)
+    foods = _foods()
+    plan = _read_plan(args.plan, foods)
+    ev = evaluate(plan, profile, foods, days=args.days)
+    s = ev.summary
+    if args.format == "json":
+        _print_json({"summary": s, "recommendation": ev.recommendation.as_dict(),
+                     "days": ev.days})
+    elif args.format == "csv":
+        from planner.plan_csv import plan_to_csv
+
+        sys.stdout.write(plan_to_csv(plan, evaluation=ev))
+    else:
+        print(_evaluation_text(args.plan, ev))
+    return EXIT_OK if s["adequate"] else EXIT_NOT_ADEQUATE
+
+
+def _evaluation_text(name: str, ev) -> str:
+    s, rec, p = ev.summary, ev.recommendation, ev.profile
+    who = f"age {p.age:g}, {p.diet}"
+    if p.pregnant or p.lactating:
+        who += ", " + ("breastfeeding" if p.lactating else "pregnant")
+    if p.conditions:
+        who += ", " + ", ".join(p.conditions)
+    rows = [
+        ("Eaten (counted)", _ug(s["intake_ug_per_day"])),
+        ("  of it crystalline (fortified, supplements)", _ug(s["fortified_ug_per_day"])),
+        ("Absorbed", _ug(s["absorbed_ug_per_day"])),
+        (f"Goal line (absorbed; {rec.kind} {rec.value_ug:g} µg × 50 %)",
+         _ug(s["target_absorbed_ug"])),
+        ("Requirement line (absorbed)", _ug(s["requirement_absorbed_ug"])),
+    ]
+    w = max(len(r[0]) for r in rows)
+    lines = [
+        f"B12 evaluation of {name}: {s['days']} day(s), {s['n_items']} item(s), "
+        f"{s['n_events']} dose event(s)",
+        f"Profile: {who}; {s['authority']} {s['life_stage']}",
+        "",
+        "Per day",
+    ]
+    lines += [f"{label:<{w}}  {value:>10}" for label, value in rows]
+    lines += ["", f"Status: {s['status']} "
+              f"({'adequate' if s['adequate'] else 'NOT adequate'}; "
+              f"{s['absorbed_pct_of_target']:.0f} % of the goal line)"]
+    if len(ev.days) > 1:
+        lines += ["", _table(ev.days[["day", "n_items", "n_events", "ingested_ug",
+                                      "absorbed_ug"]],
+                             {"ingested_ug": ".2f", "absorbed_ug": ".2f"})]
+    if s["flags"]:
+        lines += ["", "Notes:"]
+        lines += [f"  [{f['severity']}] {f['message']} {f['source']}".rstrip()
+                  for f in s["flags"]]
+    lines += ["", "Educational estimate, not medical advice."]
+    return "\n".join(lines)
+
+
+# -- suggest ----------------------------------------------------------------------------
+def _suggest(args: argparse.Namespace) -> int:
+    try:
+        from planner.suggest import suggest
+    except ImportError:  # pragma: no cover - the module arrives with its own issue
+        print("error: suggestions are not available in this version.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    profile = _profile(args)
+    foods = _foods()
+    plan = _read_plan(args.plan, foods)
+    res = suggest(plan, profile, foods, goal=args.goal, exclude=args.exclude or None,
+                  days=args.days)
+    if args.format == "json":
+        _print_json({
+            "status": res.status, "goal": res.goal, "goal_absorbed_ug": res.goal_absorbed_ug,
+            "messages": res.messages, "foods": res.foods, "supplements": res.supplements,
+            "additions": res.additions, "urgent": res.urgent,
+        })
+        return EXIT_OK
+    print(f"Suggestions for {args.plan} ({res.status.replace('_', ' ')})\n")
+    print("\n".join(f"- {m}" for m in res.messages))
+    if not res.foods.empty:
+        cols = [c for c in ("rank", "food_id", "description", "serving", "meal",
+                            "absorbed_gain_ug") if c in res.foods.columns]
+        print("\nFoods (absorbed gain per day, one serving every day):")
+        print(_table(res.foods[cols], {"absorbed_gain_ug": ".2f"}, width=50))
+    if not res.supplements.empty:
+        cols = [c for c in ("dose_ug", "label", "route", "supplement_absorbed_ug_per_day",
+                            "absorbed_ug_per_day", "meets_target") if c in res.supplements]
+        print("\nSupplements:")
+        print(_table(res.supplements[cols], {"dose_ug": ",.0f",
+                                             "supplement_absorbed_ug_per_day": ".2f",
+                                             "absorbed_ug_per_day": ".2f"}))
+    if not res.additions.empty:
+        print(f"\nLeast-change additions ({len(res.additions)} plan rows):")
+        print(_table(res.additions[["day", "meal", "time", "food_id", "description",
+                                    "portion", "grams"]], {"grams": ".0f"}, width=40))
+    print("\nEducational estimate, not medical advice.")
+    return EXIT_OK
+
+
+# -- project-stores ---------------------------------------------------------------------
+def _project_stores(args: argparse.Namespace) -> int:
+    from planner.errors import InputError
+    from planner.stores import days_to_depletion, project_stores, store_turnover
+
+    conditions = _conditions(args.condition)
+    if args.years is not None and args.days is not None:
+        raise InputError("give --years or --days, not both.")
+    years = 10.0 if args.years is None and args.days is None else args.years
+    try:
+        n_days = int(args.days) if args.days is not None else round(float(years) * 365.25)
+    except ValueError:
+        raise InputError(f"--years {years!r} must be a number.") from None
+    proj = project_stores(args.absorbed, n_days, initial_store_ug=args.initial,
+                          conditions=conditions)
+    dep = days_to_depletion(args.absorbed, args.initial, conditions)
+    k = store_turnover(conditions)
+    yearly = proj[proj["day"].isin(
+        sorted({round(y * 365.25) for y in range(0, int(n_days / 365.25) + 1)} | {n_days}))]
+    yearly = yearly.assign(years=yearly["day"] / 365.25)[["years", "day", "store_ug",
+                                                          "below_threshold"]]
+    if args.format == "json":
+        _print_json({
+            "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(args.initial),
+            "conditions": conditions, "turnover_per_day": k, "days": n_days,
+            "steady_state_ug": dep.steady_state_ug, "depletion_days": dep.days,
+            "depletion_years": dep.years, "final_store_ug": float(proj["store_ug"].iloc[-1]),
+            "yearly": yearly,
+        })
+        return EXIT_OK
+    if args.format == "csv":
+        proj.to_csv(sys.stdout, index=False)
+        return EXIT_OK
+    when = ("never (the store settles above the threshold)" if dep.days is None
+            else f"after {dep.years:.1f} years ({dep.days:,.0f} days)")
+    print(f"Body B12 store at {float(args.absorbed):g} µg absorbed a day, starting from "
+          f"{float(args.initial):,.0f} µg (turnover {k * 100:.2f} %/day)\n")
+    print(_table(yearly, {"years": ".1f", "store_ug": ",.0f"}))
+    print(f"\nSteady state: {dep.steady_state_ug:,.0f} µg. Falls below 300 µg: {when}.")
+    print("Educational estimate, not medical advice.")
+    return EXIT_OK
+
+
+# -- data -------------------------------------------------------------------------------
 def _data_build(args: argparse.Namespace) -> int:
     from planner.build import build
 
@@ -13,10 +293,27 @@ def _data_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="b12-planner", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    data = sub.add_parser("data", help="build or download the food table")
+def _data_download(args: argparse.Namespace) -> int:
+    from planner.download import download_release, load_manifest
+
+    sources = load_manifest(args.manifest) if args.manifest else None
+    report = download_release(
+        dest=args.dest,
+        sources=sources,
+        from_dir=args.from_dir,
+        build=not args.no_build,
+        out_dir=args.out,
+        progress=False if args.no_progress else None,
+    )
+    print(report.summary())
+    return 0
+
+
+def _add_data(sub: Any) -> None:
+    data = sub.add_parser(
+        "data", help="build or download the food table",
+        epilog="Example: b12-planner data build --sr28 ../shared/usda/sr28 --fndds "
+        "../shared/usda/fndds-2021-2023 --out data", formatter_class=_RAW)
     data_sub = data.add_subparsers(dest="data_command", required=True)
     b = data_sub.add_parser(
         "build",
@@ -29,14 +326,140 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--fndds", required=True, help="folder of the FNDDS At A Glance workbooks")
     b.add_argument("--out", default="data", help="output folder (default: data)")
     b.set_defaults(func=_data_build)
+    d = data_sub.add_parser(
+        "download",
+        help="fetch USDA's release files, verify them, then build data/",
+        description="Fetch the SR28 ASCII zip and the FNDDS 2021-2023 At A Glance workbooks "
+        "(resuming an interrupted download), check sizes and checksums, unpack them into "
+        "DEST, then run the build into --out. Nothing half-written is left in DEST or --out.",
+        epilog="Examples:\n  python -m planner data download --dest ~/usda-releases\n"
+        "  python -m planner data download --from ../shared/usda   (offline)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("--dest", default=None,
+                   help="folder for the release files (default: <user data dir>/usda)")
+    d.add_argument("--from", dest="from_dir", default=None, metavar="DIR",
+                   help="offline: take the files from DIR instead of the network")
+    d.add_argument("--manifest", default=None,
+                   help="JSON list of sources (url, filename, target, sha256, size) "
+                   "replacing USDA's default addresses")
+    d.add_argument("--out", default="data", help="build output folder (default: data)")
+    d.add_argument("--no-build", action="store_true", help="only fetch and unpack")
+    d.add_argument("--no-progress", action="store_true", help="no progress bars")
+    d.set_defaults(func=_data_download)
+
+
+# -- parser -----------------------------------------------------------------------------
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="b12-planner",
+        description="Does a diet give enough vitamin B12? Evaluate meal-plan CSV files, get "
+        "suggestions, project body stores, search the USDA food table.",
+        epilog="Examples:\n"
+        "  b12-planner foods search \"soy milk\" --diet vegan\n"
+        "  b12-planner evaluate week.csv --age 70 --diet vegan --condition ppi\n"
+        "  b12-planner evaluate week.csv --age 35 --format json | jq .summary.status\n\n"
+        "Exit codes: 0 ok / adequate, 1 not adequate (evaluate), 2 bad input.",
+        formatter_class=_RAW,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    foods = sub.add_parser(
+        "foods", help="search the food table",
+        epilog="Example: b12-planner foods search \"chedar\" --diet vegetarian",
+        formatter_class=_RAW)
+    foods_sub = foods.add_subparsers(dest="foods_command", required=True)
+    s = foods_sub.add_parser(
+        "search", help="typo-tolerant search by description, best match first",
+        description="Search USDA food descriptions (typos are tolerated). B12 figures are "
+        "per 100 g; 'added' is the part counted as crystalline (fortification).",
+        epilog="Examples:\n  b12-planner foods search \"soy milk\" --diet vegan\n"
+        "  b12-planner foods search salmon --limit 5 --format json",
+        formatter_class=_RAW)
+    s.add_argument("text", help="what to look for, e.g. \"fortified cereal\"")
+    s.add_argument("--diet", default=None, help="only foods allowed on this diet")
+    s.add_argument("--limit", type=int, default=20, help="at most this many foods (default 20)")
+    _add_format(s, ("table", "json", "csv"))
+    s.set_defaults(func=_foods_search)
+
+    e = sub.add_parser(
+        "evaluate", help="evaluate a meal-plan CSV: B12 eaten, absorbed, verdict",
+        description="Evaluate a meal-plan CSV (columns day, meal, time, food_id, grams, "
+        "dose_ug; see the README) for one person. Exit code 0 when the absorbed B12 "
+        "reaches the requirement line (adequate), 1 when it does not, 2 on bad input.",
+        epilog="Examples:\n  b12-planner evaluate week.csv --age 70 --diet vegan "
+        "--condition ppi\n  b12-planner evaluate week.csv --age 30 --pregnant "
+        "--authority EFSA --format json\n"
+        "  b12-planner evaluate week.csv --age 35 --format csv > evaluated.csv",
+        formatter_class=_RAW)
+    e.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
+    _add_profile(e)
+    e.add_argument("--days", type=int, default=None,
+                   help="days to average over (default: first to last plan day)")
+    _add_format(e, ("table", "json", "csv"))
+    e.set_defaults(func=_evaluate)
+
+    g = sub.add_parser(
+        "suggest", help="what to add to a plan to reach the goal line",
+        description="Rank fortified foods and supplements for this person and plan, and "
+        "give the least change to the plan that reaches the goal line.",
+        epilog="Example: b12-planner suggest week.csv --age 70 --diet vegan --exclude soy",
+        formatter_class=_RAW)
+    g.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
+    _add_profile(g)
+    g.add_argument("--goal", choices=["target", "requirement"], default="target",
+                   help="aim for the goal line (default) or the requirement line")
+    g.add_argument("--exclude", action="append", default=[], metavar="WORD_OR_ID",
+                   help="leave out foods: a food id or a word in the description; repeatable")
+    g.add_argument("--days", type=int, default=None, help="days the plan covers")
+    _add_format(g)
+    g.set_defaults(func=_suggest)
+
+    p = sub.add_parser(
+        "project-stores", help="project the body B12 store over the years",
+        description="Project the body B12 store at a constant absorbed intake "
+        "(first-order turnover, 0.1 %%/day normally) and say when it falls below 300 µg.",
+        epilog="Examples:\n  b12-planner project-stores --absorbed 0.5 --years 10\n"
+        "  b12-planner project-stores --absorbed 0.2 --initial 1500 --condition "
+        "pernicious_anemia --format json",
+        formatter_class=_RAW)
+    p.add_argument("--absorbed", type=float, required=True, help="absorbed B12 [µg/day]")
+    p.add_argument("--years", type=float, default=None, help="years to project (default 10)")
+    p.add_argument("--days", type=int, default=None, help="days to project, instead of years")
+    p.add_argument("--initial", type=float, default=2500.0,
+                   help="store at the start [µg] (default 2500)")
+    p.add_argument("--condition", action="append", default=[], metavar="NAME",
+                   help="conditions that speed up turnover (e.g. pernicious_anemia)")
+    _add_format(p, ("table", "json", "csv"))
+    p.set_defaults(func=_project_stores)
+
+    _add_data(sub)
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (argparse errors give 2)."""
     parser = make_parser()
-    args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except (ValueError, OSError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) and usage errors (2)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (ValueError, OSError, RuntimeError, KeyError) as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

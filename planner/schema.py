@@ -15,7 +15,8 @@ DIET_ORDER: tuple[str, ...] = ("vegan", "vegetarian", "pescatarian", "omnivore")
 #: ``b12_ug``/``b12_added_ug`` are exactly USDA's (NaN = USDA gives no value: unknown, not 0).
 #: ``b12_fortified_ug`` is the part the planner treats as crystalline (fortification):
 #: USDA's added value, or for foods with no animal ingredient all of ``b12_ug``;
-#: ``fortified_basis`` says which ("usda_added", "plant_food", "none").
+#: ``fortified_basis`` says which ("usda_added", "plant_food", "none", or "label"
+#: for a user's food entered from a label marked fortified).
 FOOD_COLUMNS: dict[str, str] = {
     "food_id": "str",            # "sr28:01123", "fndds:11320100", "fdc:123", "user:..."
     "source": "str",             # "sr28", "fndds", "fdc", "user"
