@@ -40,6 +40,7 @@ from planner.recommendations import (
     load_recommendations,
     recommended_intake,
 )
+from planner.saved_plans import delete_saved_plan, list_saved_plans, load_saved_plan, save_plan
 from planner.schema import DIET_ORDER
 from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
 from planner.userfoods import (
@@ -80,10 +81,13 @@ __all__ = [
     "assign_dose_events",
     "compare_authorities",
     "days_to_depletion",
+    "delete_saved_plan",
     "delete_user_food",
     "empty_plan",
     "evaluate",
     "label_food",
+    "list_saved_plans",
+    "load_saved_plan",
     "load_foods",
     "load_recommendations",
     "params_for",
@@ -92,6 +96,7 @@ __all__ = [
     "project_stores",
     "read_user_foods",
     "recommended_intake",
+    "save_plan",
     "save_user_food",
     "store_turnover",
     "user_food_messages",

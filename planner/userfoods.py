@@ -26,9 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import re
-import tempfile
 import time
 import unicodedata
 import warnings
@@ -39,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
 from planner.errors import InputError, UnknownFoodError
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
@@ -216,38 +215,6 @@ def _serialise(entries: list[dict[str, Any]]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one.
-
-    The text goes to a temporary file in the same folder, which is flushed, fsync-ed and
-    then renamed over ``path`` with :func:`os.replace` (atomic on POSIX and Windows).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def _clean_stale_temps(path: Path, older_than_s: float = 600.0) -> None:
     """Remove temporary files a crashed save left behind (not recent ones: maybe in use)."""
     now = time.time()
@@ -255,21 +222,6 @@ def _clean_stale_temps(path: Path, older_than_s: float = 600.0) -> None:
         with contextlib.suppress(OSError):
             if now - tmp.stat().st_mtime > older_than_s:
                 tmp.unlink()
-
-
-def _move_aside(path: Path) -> Path | None:
-    """Rename a bad file to ``<name>.corrupt-<n>`` (first free n); None if it vanished."""
-    n = 1
-    while True:
-        target = path.with_name(f"{path.name}.corrupt-{n}")
-        if not target.exists():
-            break
-        n += 1
-    try:
-        os.replace(path, target)
-    except FileNotFoundError:  # another process moved it first
-        return None
-    return target
 
 
 @contextlib.contextmanager
@@ -340,7 +292,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
     if not problems:
         return entries
     try:
-        moved = _move_aside(path)
+        moved = move_aside(path)
     except OSError as exc:
         _warn(f"Saved foods file {path} has problems ({'; '.join(problems[:3])}) and could not "
               f"be moved aside ({exc}); it was left as it is and not changed.")
@@ -634,7 +586,6 @@ __all__ = [
     "DV_B12_2016_UG",
     "DV_B12_OLD_UG",
     "UserFoodsWarning",
-    "atomic_write_text",
     "b12_from_percent_dv",
     "delete_user_food",
     "label_food",

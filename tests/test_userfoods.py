@@ -176,8 +176,9 @@ def test_crash_during_save_keeps_the_old_file():
     # and before the rename: what a power cut or kill -9 at the worst moment does.
     crash = run_py("""
         import os
+        import planner._files
         import planner.userfoods as uf
-        uf.os.replace = lambda *a, **k: os._exit(9)
+        planner._files.os.replace = lambda *a, **k: os._exit(9)
         uf.save_user_food(uf.label_food("Half saved", 100, 1.0))
     """)
     assert crash.returncode == 9, crash.stderr
@@ -201,7 +202,7 @@ def test_failed_write_leaves_old_file_and_no_temp(monkeypatch):
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("planner.userfoods.os.fsync", disk_full)
+    monkeypatch.setattr("planner._files.os.fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         save_user_food(label_food("Other", 100, 1.0))
     assert user_foods_path().read_bytes() == before

@@ -1,0 +1,76 @@
+"""Saved plans survive restarts and crashes; a damaged file is kept and reported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from planner import InputError
+from planner.saved_plans import (
+    delete_saved_plan,
+    list_saved_plans,
+    load_saved_plan,
+    plans_dir,
+    save_plan,
+)
+
+PLAN = pd.DataFrame({
+    "day": [1, 1, 2],
+    "meal": ["breakfast", "dinner", "breakfast"],
+    "food_id": ["fndds:11360200", "sr28:01123", "supplement:cyanocobalamin"],
+    "grams": [240.0, 50.0, None],
+    "dose_ug": [None, None, 250.0],
+})
+
+
+def test_round_trip_and_listing(foods):
+    save_plan(PLAN, "My week")
+    save_plan(PLAN.iloc[:1], "current")
+    assert set(list_saved_plans()) == {"my-week", "current"}
+    back = load_saved_plan("My week", foods)
+    assert list(back["food_id"]) == list(PLAN["food_id"])
+    assert back["dose_ug"].iloc[2] == 250.0
+    delete_saved_plan("my-week")
+    assert list_saved_plans() == ["current"]
+    assert load_saved_plan("my-week", foods) is None
+
+
+def test_survives_a_new_process(foods):
+    save_plan(PLAN)
+    code = ("from planner.saved_plans import load_saved_plan;"
+            "p = load_saved_plan(); print(len(p), p['food_id'].iloc[0])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=os.environ.copy()).stdout.split()
+    assert out == ["3", "fndds:11360200"]
+
+
+def test_crash_during_save_keeps_the_old_plan(foods):
+    save_plan(PLAN)
+    code = ("import os, pandas as pd; from planner import saved_plans as s;"
+            "os.replace = lambda *a, **k: os._exit(9);"
+            "s.save_plan(pd.DataFrame({'day':[5],'meal':['lunch'],"
+            "'food_id':['sr28:01077'],'grams':[244.0]}))")
+    proc = subprocess.run([sys.executable, "-c", code], env=os.environ.copy())
+    assert proc.returncode == 9  # the process died between writing and renaming
+    back = load_saved_plan(foods=foods)
+    assert list(back["food_id"]) == list(PLAN["food_id"])
+
+
+def test_damaged_file_is_moved_aside_and_reported(foods):
+    path = save_plan(PLAN)
+    path.write_text("day,meal,food_id,grams\n1,lunch,sr28:99999,-3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="corrupt-1") as exc:
+        load_saved_plan(foods=foods)
+    assert "sr28:99999" in str(exc.value)
+    assert (plans_dir() / "current.csv.corrupt-1").read_text().startswith("day,meal")
+    assert load_saved_plan(foods=foods) is None
+
+
+@pytest.mark.parametrize("name", ["", "   ", "!!!", "../.."])
+def test_bad_names(name):
+    with pytest.raises(InputError, match="name"):
+        save_plan(PLAN, name)
