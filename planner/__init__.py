@@ -43,6 +43,7 @@ from planner.recommendations import (
 from planner.saved_plans import delete_saved_plan, list_saved_plans, load_saved_plan, save_plan
 from planner.schema import DIET_ORDER
 from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
+from planner.suggest import Suggestion, load_supplements, suggest
 from planner.userfoods import (
     UserFoodsWarning,
     delete_user_food,
@@ -72,6 +73,7 @@ __all__ = [
     "InputError",
     "Profile",
     "Recommendation",
+    "Suggestion",
     "UnknownFoodError",
     "UserFoodsWarning",
     "absorbed_crystalline",
@@ -90,6 +92,7 @@ __all__ = [
     "load_saved_plan",
     "load_foods",
     "load_recommendations",
+    "load_supplements",
     "params_for",
     "plan_from_csv",
     "plan_to_csv",
@@ -99,6 +102,7 @@ __all__ = [
     "save_plan",
     "save_user_food",
     "store_turnover",
+    "suggest",
     "user_food_messages",
     "validate_plan",
 ]

@@ -1,0 +1,1351 @@
+"""What to add when a plan falls short: fortified foods, supplements, the least-change plan.
+
+:func:`suggest` answers "what exactly should I add, when, and how much does it help?" in
+*absorbed* micrograms, with the same absorption model and dose-event rules as
+:func:`planner.evaluate.evaluate` (it calls the functions of :mod:`planner.absorption`
+directly; no constant is re-derived here).
+
+Design choices
+--------------
+Goal
+    ``goal="target"`` (default) asks for the goal line (absorbed ≥ RDA/AI × 50 %, the
+    summary's ``meets_target``), which implies ``adequate``; ``goal="requirement"`` asks
+    only for the requirement line (absorbed ≥ average requirement × 50 %, ``adequate``).
+A daily habit, not day-specific additions
+    The least-change plan is one small habit repeated on every day of the plan's span
+    ("1 cup fortified soy milk at dinner, every day"), because that is what people can
+    follow. It is evaluated on the real days, so a weak day is carried by the average
+    (:func:`~planner.evaluate.evaluate` judges the daily average over the span). On a day
+    where the meal exists the addition takes that meal's clock time (it joins that
+    meal's dose event); on other days it uses the meal's usual time.
+Exact search
+    Absorption saturates per dose event, so *where* a serving goes matters. For every
+    set of meals used, the dose events are regrouped exactly as
+    :func:`~planner.absorption.assign_dose_events` would group the plan plus additions,
+    and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2, ... up to
+    ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
+    combination reaching the goal wins; among those, the smallest added grams, then the
+    fewest foods away from their usual meal (:data:`NATURAL_MEALS`: cereal at breakfast),
+    then the most absorbed. The winner is verified with :func:`~planner.evaluate.evaluate`
+    (the next candidate is tried if, against expectation, it fails). With at most
+    :data:`MAX_OPTIONS` (food, meal) options (:data:`POOL_SIZE` foods, :data:`MAX_SLOTS`
+    meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and
+    needs no MILP; a 7-day plan takes well under 300 ms.
+Meals
+    The plan's own meals (its names, and on each day its clock time), plus the standard
+    breakfast 08:00, lunch 12:30, snack 16:00 and dinner 19:00 where the plan has no meal
+    within :data:`STANDARD_MEAL_GAP_MIN` minutes; at most :data:`MAX_SLOTS`.
+Foods
+    Candidates have known, reliable B12, at least :data:`MIN_SERVING_UG` per serving and a
+    realistic USDA household portion (see :func:`pick_serving`; foods without one are
+    skipped, never given an invented 100 g serving). Fortified foods (crystalline share
+    > 0) are candidates for every diet; for non-vegan diets a short list of everyday
+    natural sources (milk, yogurt, cheese, eggs, fish, shellfish, meat, poultry; no organ
+    meats) is added. Infant formula and baby foods are never suggested. For every diet
+    except omnivore, foods whose diet class is unverified are listed last, marked
+    ``check_label``, and never used in the least-change plan. Older adults (51+) and
+    people with low stomach acid (atrophic gastritis, PPI, H2 blocker) are offered foods
+    whose B12 is mostly crystalline first, and the least-change plan uses only those when
+    they suffice [IOM p.306, p.342].
+Supplements
+    Regimens and shelf strengths live in ``data/supplements.csv`` (editable; every row
+    has a source). Each regimen's dose range starts at the published advice (daily
+    ≥ 10 µg, twice a week 1000 µg, weekly 2000 µg [VEGSOC] [VRG-15]), because the
+    intermittent options rest on passive uptake and stores, not on the fit alone. Each
+    regimen gets the smallest shelf strength within its range whose modelled absorbed
+    B12 (on top of the diet, taken with the meal where it adds most; for n doses a week,
+    n/7 of a daily dose's gain) reaches the goal. Without intrinsic
+    factor (pernicious anaemia, bariatric surgery, ileal resection) only high-dose daily
+    oral B12 and injections are shown, under a clinician, and no food plan is made.
+
+References
+----------
+.. [IOM] Institute of Medicine (1998). DRIs ... Vitamin B12, ch. 9, pp. 306–342.
+.. [VEGSOC] The Vegan Society. What every vegan should know about vitamin B12.
+.. [EFSA-15] EFSA NDA Panel (2015). EFSA Journal 13(7):4150 (no UL set).
+.. [EVM-03] Expert Group on Vitamins and Minerals (2003). Safe upper levels for vitamins
+   and minerals (guidance level 2000 µg/day from supplements).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner._paths import data_path
+from planner.absorption import (
+    CONDITIONS,
+    AbsorptionParams,
+    absorbed_crystalline,
+    absorbed_event_parts,
+    assign_dose_events,
+    minutes_of_day,
+)
+from planner.errors import DataFileError, InputError
+from planner.evaluate import Evaluation, evaluate
+from planner.foods import FoodTable
+from planner.plan import empty_plan, validate_plan
+from planner.profile import Profile
+from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
+
+SUPPLEMENTS_FILE = "supplements.csv"
+
+GOALS: tuple[str, ...] = ("target", "requirement")
+#: Most added servings a day the least-change search considers (the issue's limit).
+MAX_SERVINGS_PER_DAY = 4
+#: Foods (after variety and dominance pruning) the least-change search combines.
+POOL_SIZE = 8
+#: Most (food, meal) options in the search: 32 options give at most C(35, 4) = 52,360
+#: combinations of 4 servings.
+MAX_OPTIONS = 32
+#: Meals (slots) a serving can be placed in.
+MAX_SLOTS = 5
+#: A standard meal (breakfast 08:00, lunch 12:30, snack 16:00, dinner 19:00) missing from
+#: the plan is offered only if no plan meal is usually within this many minutes of it.
+STANDARD_MEAL_GAP_MIN = 150
+#: Foods listed in ``Suggestion.foods`` (plus up to :data:`N_CHECK_LABEL` to check).
+N_FOODS = 10
+N_CHECK_LABEL = 3
+#: At most this many listed foods from one family (cereal, plant milk, ...).
+PER_FAMILY = 2
+#: Smallest B12 in one serving worth suggesting [µg] (≈ 8 % of the adult RDA).
+MIN_SERVING_UG = 0.2
+#: Realistic serving bounds [g]: below is a crumb ("1 piece" of cereal = 0.1 g), above a
+#: package ("1 container" of mashed potato = 700 g).
+MIN_SERVING_G = 5.0
+MAX_SERVING_G = 300.0
+#: Share of a food's B12 that must be crystalline to count as a "crystalline" source.
+CRYSTALLINE_SHARE = 0.5
+#: Smallest gain from moving an existing item to another meal worth a message [µg/day].
+MOVE_MESSAGE_UG = 0.1
+#: Float margin the fast model must clear before :func:`evaluate` verifies [µg/day].
+_MARGIN = 1e-6
+EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level, supplements [µg/day] [EVM-03]
+_LOW_ACID = ("atrophic_gastritis", "ppi", "h2_blocker")
+
+# -- portions and food families ----------------------------------------------------------
+#: Household-portion words in order of preference when a food's family has no preference
+#: of its own (:data:`FAMILY_UNITS`); a quantity of 1 beats other quantities.
+PORTION_PREFERENCE: tuple[str, ...] = (
+    "cup", "slice", "patty", "pattie", "fillet", "frankfurter", "link", "bar", "egg",
+    "container", "serving", "item", "burger", "scoop", "envelope", "packet", "pouch", "bottle",
+    "can", "tablespoon", "tbsp", "piece", "oz",
+)
+#: Portion words preferred for one family (tried before :data:`PORTION_PREFERENCE`).
+FAMILY_UNITS: dict[str, tuple[str, ...]] = {
+    "cereal": ("cup", "serving"),
+    "plant milk": ("cup",),
+    "milk": ("cup",),
+    "yogurt": ("container", "cup"),
+    "cheese": ("slice", "stick", "oz"),
+    "egg": ("egg", "large", "medium"),
+    "spread": ("tablespoon", "tbsp", "teaspoon", "tsp", "pat"),
+    "meat alternative": ("patty", "pattie", "burger", "fillet", "link", "frankfurter", "item",
+                         "slice", "cup"),
+    "fish": ("fillet", "small", "regular", "piece", "cup", "oz"),
+    "shellfish": ("cup", "oz"),
+    "meat": ("regular", "thin", "small", "patty", "chop", "steak", "piece", "cup"),
+    "poultry": ("breast", "small", "regular", "piece", "cup"),
+}
+#: Largest realistic serving of one family [g] (default :data:`MAX_SERVING_G`).
+FAMILY_MAX_G: dict[str, float] = {
+    "spread": 20.0, "cheese": 60.0, "egg": 70.0, "cereal": 80.0, "bar": 80.0,
+    "yogurt": 200.0, "meat": 200.0, "poultry": 200.0, "fish": 200.0, "shellfish": 200.0,
+    "meat alternative": 200.0,
+}
+#: Portion labels never used as a serving.
+_BAD_PORTION = re.compile(
+    r"quantity not specified|guideline|as ingredient|yields|package|\blbs?\b|pound|pizza|"
+    r"roast|whole fish|cubic inch|surface inch|\bnfs\b|school|^1 fl oz$", re.IGNORECASE)
+_QTY = re.compile(r"^\s*(\d+(?:\.\d+)?|\d+/\d+)\s+(.+)$")
+_WORD = re.compile(r"[a-z]+")
+#: Natural (food-bound) sources offered to non-vegans: everyday foods as eaten (FNDDS).
+_EVERYDAY_NATURAL = re.compile(
+    r"^(?:milk|yogh?urt|cheese|eggs?|salmon|tuna|sardines?|trout|mackerel|herring|cod|"
+    r"haddock|pollock|tilapia|clams?|mussels?|shrimp|crab|beef|ground beef|pork|lamb|"
+    r"chicken|turkey)\b")
+_NOT_NATURAL = re.compile(
+    r"\b(?:liver|liverwurst|kidneys?|giblets?|hearts?|brains?|tongue|spleen|lungs?|pancreas|"
+    r"thymus|tripe|sweetbreads?|testes|variety meats|raw|dry|dried|powder|evaporated|"
+    r"condensed)\b")
+#: Never suggested: infant foods, and energy drinks (caffeine).
+_NOT_FOR_SUGGESTION = re.compile(r"infant formula|\bbaby\b|toddler|human milk|energy drink")
+#: Variety families: (name, pattern on lower-case "description | group"), first match wins.
+FAMILIES: tuple[tuple[str, str], ...] = (
+    ("cereal", r"cereal"),
+    ("plant milk", r"soy ?milk|oat milk|almond milk|rice milk|plant-based milk|non-dairy milk"),
+    ("meat alternative", r"meatless|vegetarian|veggie|soyburger|meat extender|"
+                         r"meat-alternative|loma linda|morningstar|worthington"),
+    ("nutrition drink", r"nutritional (?:powder|drink|shake|supplement)|shake|"
+                        r"instant breakfast|protein (?:powder|supplement)|slim ?fast"),
+    ("bar", r"\bbars?\b"),
+    ("enhanced water", r"\bwater\b"),
+    ("spread", r"margarine|\bspread\b"),
+    ("yogurt", r"yogh?urt"),
+    ("milk", r"^milk"),
+    ("cheese", r"cheese"),
+    ("egg", r"^eggs?\b"),
+    ("shellfish", r"clam|mussel|shrimp|crab|oyster"),
+    ("fish", r"fish|salmon|tuna|sardine|trout|mackerel|herring|\bcod\b|haddock|pollock"),
+    ("meat", r"beef|pork|lamb"),
+    ("poultry", r"chicken|turkey"),
+)
+#: A family's usual meal: among equally small plans, one that keeps it there is preferred.
+NATURAL_MEALS: dict[str, str] = {"cereal": "breakfast"}
+_FAMILY_RES = tuple((name, re.compile(p)) for name, p in FAMILIES)
+
+FOOD_COLUMNS: tuple[str, ...] = (
+    "rank", "food_id", "description", "serving", "serving_g", "b12_ug", "crystalline_ug",
+    "crystalline", "meal", "absorbed_gain_ug", "family", "group", "manufacturer",
+    "check_label", "note",
+)
+SUPPLEMENT_COLUMNS: tuple[str, ...] = (
+    "regimen", "label", "dose_ug", "frequency_per_week", "route", "absorbed_per_dose_ug",
+    "supplement_absorbed_ug_per_day", "absorbed_ug_per_day", "meets_target", "adequate",
+    "meal", "note", "source",
+)
+
+
+# -- the result ---------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    """The result of :func:`suggest`.
+
+    Attributes
+    ----------
+    status : str
+        ``"meets_goal"`` (already there; no additions), ``"plan_found"`` (the
+        least-change plan reaches the goal), ``"no_food_plan"`` (no food combination within
+        the constraints does; see ``supplements``) or ``"needs_clinician"`` (no intrinsic
+        factor, or an infant: no food plan, only a clinician's regimens).
+    goal : str
+        ``"target"`` or ``"requirement"``.
+    goal_absorbed_ug : float
+        The absorbed line aimed at [µg/day].
+    foods : pandas.DataFrame
+        Ranked foods (columns :data:`FOOD_COLUMNS`): ``serving`` label and ``serving_g``
+        [g], ``b12_ug`` and ``crystalline_ug`` per serving [µg], the ``meal`` where a
+        daily serving adds most, ``absorbed_gain_ug`` (added absorbed B12 [µg/day] when
+        eaten there every day), ``check_label`` (diet class unverified; listed last).
+    supplements : pandas.DataFrame
+        Regimens (columns :data:`SUPPLEMENT_COLUMNS`): ``dose_ug`` [µg],
+        ``frequency_per_week``, ``absorbed_per_dose_ug`` (one dose on its own,
+        :func:`planner.absorption.absorbed_crystalline`), ``supplement_absorbed_ug_per_day``
+        (added to the diet, taken with ``meal``), ``absorbed_ug_per_day`` (diet plus
+        supplement), ``meets_target``, ``adequate`` (NA for injections: not modelled).
+    additions : pandas.DataFrame
+        Rows to append to the plan (plan columns; one row per day, meal and food,
+        ``grams`` for the servings eaten there); empty when nothing is needed or possible.
+    plan : pandas.DataFrame
+        The validated plan with ``additions`` appended.
+    messages : list of str
+        Plain sentences, most important first.
+    single_changes : pandas.DataFrame
+        The best single added daily servings: ``food_id``, ``description``, ``serving``,
+        ``meal``, ``absorbed_gain_ug``, ``absorbed_ug_per_day``, ``reaches_goal``.
+    moves : pandas.DataFrame
+        Moving an existing fortified item or supplement to another meal: ``food_id``,
+        ``description``, ``from_meal``, ``to_meal``, ``absorbed_gain_ug`` [µg/day].
+    before, after : Evaluation
+        The plan evaluated as given, and with ``additions`` (``after`` is None when there
+        are none).
+    urgent : bool
+        A condition needs medical care now (nitrous oxide exposure).
+    """
+
+    status: str
+    goal: str
+    goal_absorbed_ug: float
+    foods: pd.DataFrame
+    supplements: pd.DataFrame
+    additions: pd.DataFrame
+    plan: pd.DataFrame
+    messages: list[str]
+    single_changes: pd.DataFrame
+    moves: pd.DataFrame
+    before: Evaluation
+    after: Evaluation | None = None
+    urgent: bool = False
+    _slots: list[_Slot] = field(default_factory=list, repr=False)
+    _days: np.ndarray = field(default_factory=lambda: np.zeros(0, "int64"), repr=False)
+
+    def plan_with_supplement(self, regimen: str | int) -> pd.DataFrame:
+        """The plan with one supplement regimen's rows appended (oral regimens only).
+
+        Parameters
+        ----------
+        regimen : str or int
+            A ``regimen`` name in :attr:`supplements` (the first row of that name) or a
+            row position.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The validated plan plus ``supplement:cyanocobalamin`` rows: every day for a
+            daily regimen; for ``n`` doses a week, ``n`` evenly spaced days in each 7 days
+            of the span (day 1, 4 for twice a week), taken with the row's ``meal``.
+
+        Raises
+        ------
+        InputError
+            Unknown regimen, or an injection (a clinician's regimen, not a plan row).
+        """
+        row = _pick_regimen(self.supplements, regimen)
+        if row["route"] != "oral":
+            raise InputError(f"{row['regimen']} is given by a clinician, not added to a plan.")
+        base = self.before_plan
+        rows = _supplement_rows(row, self._slots, self._days)
+        return pd.concat([base, rows], ignore_index=True)
+
+    @property
+    def before_plan(self) -> pd.DataFrame:
+        """The validated plan, without additions."""
+        n_add = len(self.additions)
+        return self.plan.iloc[: len(self.plan) - n_add].reset_index(drop=True)
+
+    def food_options(self) -> pd.DataFrame:
+        """Each listed food as ready-to-append plan rows (one serving a day at its meal).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``option`` (the food id), ``title``, ``detail`` (gain and B12 per serving;
+            "check the label" where the diet class is unverified) and the plan columns,
+            one row per day of the span; grouped by ``option`` for a one-click "add".
+        """
+        rows = []
+        for r in self.foods.itertuples(index=False):
+            slot = next((s for s in self._slots if s.meal == r.meal), None)
+            if slot is None:
+                continue
+            title = f"{r.serving} {r.description} at {r.meal}, every day"
+            detail = (f"+{r.absorbed_gain_ug:.1f} µg absorbed a day; {r.b12_ug:.1f} µg B12 "
+                      f"per serving ({r.serving_g:g} g)")
+            if r.check_label:
+                detail += "; check the label (diet class not verified)"
+            for i, d in enumerate(self._days):
+                rows.append({"option": r.food_id, "title": title, "detail": detail,
+                             "day": int(d), "meal": r.meal, "time": slot.times[i],
+                             "food_id": r.food_id, "description": r.description,
+                             "portion": r.serving, "grams": float(r.serving_g),
+                             "dose_ug": math.nan})
+        return pd.DataFrame(rows, columns=["option", "title", "detail", *PLAN_COLUMNS])
+
+    def supplement_options(self) -> pd.DataFrame:
+        """Each oral regimen as ready-to-append plan rows (see :meth:`plan_with_supplement`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``option`` (row position in :attr:`supplements`), ``title``, ``detail`` and the
+            plan columns, one row per dose in the span. Injections are left out (a
+            clinician's regimen, not a plan row).
+        """
+        parts = []
+        for i, r in enumerate(self.supplements.itertuples(index=False)):
+            if r.route != "oral":
+                continue
+            rows = _supplement_rows(self.supplements.iloc[i], self._slots, self._days)
+            verdict = "meets" if bool(r.meets_target) else "does not meet"
+            parts.append(rows.assign(
+                option=i, title=f"{r.dose_ug:g} µg {r.label}",
+                detail=(f"+{r.supplement_absorbed_ug_per_day:.1f} µg absorbed a day; "
+                        f"{verdict} the goal line. {r.note}")))
+        cols = ["option", "title", "detail", *PLAN_COLUMNS]
+        if not parts:
+            return pd.DataFrame(columns=cols)
+        return pd.concat(parts, ignore_index=True)[cols]
+
+
+def _pick_regimen(table: pd.DataFrame, regimen: str | int) -> pd.Series:
+    if isinstance(regimen, (int, np.integer)) and not isinstance(regimen, bool):
+        if not 0 <= int(regimen) < len(table):
+            raise InputError(f"regimen row {regimen} is out of range (0 to {len(table) - 1}).")
+        return table.iloc[int(regimen)]
+    hit = table[table["regimen"] == str(regimen)]
+    if hit.empty:
+        names = ", ".join(dict.fromkeys(table["regimen"])) or "none"
+        raise InputError(f"No supplement regimen {regimen!r}; choose one of {names}.")
+    return hit.iloc[0]
+
+
+# -- supplements data file ----------------------------------------------------------------
+_SUPP_COLUMNS = ("kind", "name", "dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug",
+                 "route", "applies_to", "label", "note", "source")
+
+
+@lru_cache(maxsize=4)
+def _load_supplements(path: str) -> tuple[tuple[float, ...], pd.DataFrame]:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise DataFileError(f"Data file {path} is missing or unreadable ({exc}).") from exc
+    missing = [c for c in _SUPP_COLUMNS if c not in raw.columns]
+    if missing:
+        raise DataFileError(f"Data file {path}: missing column(s) {', '.join(missing)}.")
+    df = raw[list(_SUPP_COLUMNS)].apply(lambda s: s.astype(str).str.strip())
+    for c in ("dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug"):
+        df[c] = pd.to_numeric(df[c].replace("", "nan"), errors="coerce").astype("float64")
+    problems = []
+    for i, r in df.iterrows():
+        where = f"{path} line {int(i) + 2}"
+        if r["kind"] not in ("strength", "regimen"):
+            problems.append(f"{where}: kind must be 'strength' or 'regimen'")
+        elif r["kind"] == "strength" and not r["dose_ug"] > 0:
+            problems.append(f"{where}: a strength needs dose_ug > 0")
+        elif r["kind"] == "regimen":
+            if not r["name"]:
+                problems.append(f"{where}: a regimen needs a name")
+            if not r["doses_per_week"] > 0:
+                problems.append(f"{where}: doses_per_week must be > 0")
+            if r["applies_to"] not in ("normal", "no_if"):
+                problems.append(f"{where}: applies_to must be 'normal' or 'no_if'")
+            if r["route"] not in ("oral", "injection"):
+                problems.append(f"{where}: route must be 'oral' or 'injection'")
+            fixed = r["dose_ug"] > 0
+            ranged = r["min_dose_ug"] > 0 and r["max_dose_ug"] >= r["min_dose_ug"]
+            if not (fixed or ranged):
+                problems.append(f"{where}: give dose_ug, or min_dose_ug ≤ max_dose_ug")
+        if not r["source"]:
+            problems.append(f"{where}: source is empty")
+    if problems:
+        raise DataFileError("; ".join(problems))
+    strengths = tuple(sorted(df.loc[df["kind"] == "strength", "dose_ug"].astype(float)))
+    regimens = df[df["kind"] == "regimen"].reset_index(drop=True)
+    return strengths, regimens
+
+
+def load_supplements(path: str | None = None) -> tuple[tuple[float, ...], pd.DataFrame]:
+    """Shelf strengths and regimen definitions from ``data/supplements.csv``.
+
+    Parameters
+    ----------
+    path : str, optional
+        Another file of the same layout.
+
+    Returns
+    -------
+    strengths : tuple of float
+        Tablet strengths on shelves [µg], ascending.
+    regimens : pandas.DataFrame
+        One row per regimen: ``name``, ``dose_ug`` (fixed dose) or ``min_dose_ug`` and
+        ``max_dose_ug`` [µg], ``doses_per_week``, ``route``, ``applies_to`` (``normal``
+        or ``no_if``: without intrinsic factor), ``label``, ``note``, ``source``.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, unreadable or has bad rows (the message names the line).
+    """
+    return _load_supplements(str(path or data_path(SUPPLEMENTS_FILE)))
+
+
+# -- candidate foods (cached per food table) ---------------------------------------------
+def pick_serving(labels: Iterable[str], grams: Iterable[float],
+                 family: str = "") -> tuple[str, float] | None:
+    """The most natural household serving among USDA portions.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        Portion labels, e.g. ``"1 cup"``, ``"1 package (1 lb)"``.
+    grams : iterable of float
+        Their weights [g].
+    family : str, optional
+        The food's family (see :data:`FAMILIES`): its preferred units
+        (:data:`FAMILY_UNITS`) and largest serving (:data:`FAMILY_MAX_G`) apply.
+
+    Returns
+    -------
+    (label, grams) or None
+        The first preferred unit (a quantity of 1 before others), within
+        :data:`MIN_SERVING_G` g and the family's largest serving, and not an absurd label
+        (packages, pounds, "quantity not specified"); None when there is none.
+    """
+    best: tuple[tuple[int, int], str, float] | None = None
+    for label, g in zip(labels, grams, strict=True):
+        key = _serving_key(str(label), float(g), family)
+        if key is not None and (best is None or key < best[0]):
+            best = (key, str(label), float(g))
+    return None if best is None else (best[1], best[2])
+
+
+@lru_cache(maxsize=8192)
+def _label_rank(label: str, family: str) -> tuple[int, int] | None:
+    """Preference of a portion label for a family: (unit rank, 0 if quantity 1 else 1)."""
+    if _BAD_PORTION.search(label.strip()):
+        return None
+    m = _QTY.match(label.lower())
+    if not m:
+        return None
+    qty, unit = m.groups()
+    words = set()
+    for w in _WORD.findall(unit):
+        words.add(w)
+        if w.endswith("s"):
+            words.add(w[:-1])
+    own = FAMILY_UNITS.get(family, ())
+    order = own + PORTION_PREFERENCE
+    rank = next((i for i, u in enumerate(order) if u in words), len(order))
+    return rank, 0 if qty in ("1", "1.0") else 1
+
+
+def _serving_key(label: str, grams: float, family: str = "") -> tuple[int, int] | None:
+    if not MIN_SERVING_G <= grams <= FAMILY_MAX_G.get(family, MAX_SERVING_G):
+        return None
+    return _label_rank(label, family)
+
+
+_CANDIDATE_CACHE: weakref.WeakKeyDictionary[FoodTable, pd.DataFrame] = (
+    weakref.WeakKeyDictionary())
+
+
+def family_of(description: str, group: str = "") -> str:
+    """The variety family of a food (``"cereal"``, ``"plant milk"`` ...; else its group)."""
+    text = f"{description} | {group}".lower()
+    for name, rx in _FAMILY_RES:
+        if rx.search(text):
+            return name
+    return str(group).lower()
+
+
+def _candidates(foods: FoodTable) -> pd.DataFrame:
+    """Every food that could be suggested to someone, with one serving (cached per table)."""
+    cached = _CANDIDATE_CACHE.get(foods)
+    if cached is not None:
+        return cached
+    full = foods.df
+    b12_all = full["b12_ug"].to_numpy(dtype="float64")
+    ok = ~np.isnan(b12_all) & (b12_all > 0) & full["b12_reliable"].to_numpy(dtype=bool)
+    ids_all = full["food_id"].to_numpy(dtype=object)[ok]
+    desc_all = full["description"].to_numpy(dtype=object)[ok]
+    group_all = full["group"].to_numpy(dtype=object)[ok]
+    src_all = full["source"].to_numpy(dtype=object)[ok]
+    fort_all = np.clip(np.nan_to_num(full["b12_fortified_ug"].to_numpy(dtype="float64")[ok]),
+                       0, None)
+    rows, fam = [], {}
+    for i, (fid, desc, group, src, fo) in enumerate(zip(ids_all, desc_all, group_all,
+                                                         src_all, fort_all, strict=True)):
+        d = str(desc).lower()
+        if fo <= 0 and (src != "fndds" or _EVERYDAY_NATURAL.match(d) is None
+                        or _NOT_NATURAL.search(d) is not None):
+            continue
+        text = f"{d} | {str(group).lower()}"
+        if _NOT_FOR_SUGGESTION.search(text):
+            continue
+        rows.append(i)
+        fam[fid] = family_of(d, str(group))
+    p_ids = foods.portions_df["food_id"].to_numpy(dtype=object)
+    p_lab = foods.portions_df["label"].to_numpy(dtype=object)
+    p_g = foods.portions_df["grams"].to_numpy(dtype="float64")
+    best: dict[str, tuple[tuple[int, int], str, float]] = {}
+    for fid, lab, g in zip(p_ids, p_lab, p_g, strict=True):
+        f = fam.get(fid)
+        if f is None:
+            continue
+        key = _serving_key(lab, g, f)
+        if key is not None and (fid not in best or key < best[fid][0]):
+            best[fid] = (key, lab, float(g))
+    idx = np.array([i for i in rows if ids_all[i] in best], dtype="int64")
+    ids = ids_all[idx]
+    grams = np.array([best[i][2] for i in ids], dtype="float64")
+    b12 = b12_all[ok][idx] * grams / 100.0
+    cryst = np.minimum(fort_all[idx] * grams / 100.0, b12)
+    meta = full.loc[list(ids), ["diet", "diet_verified", "manufacturer"]] if len(ids) else \
+        full.iloc[0:0][["diet", "diet_verified", "manufacturer"]]
+    desc = desc_all[idx]
+    out = pd.DataFrame({
+        "food_id": ids,
+        "description": desc,
+        "serving": np.array([best[i][1] for i in ids], dtype=object),
+        "serving_g": grams,
+        "b12_ug": b12,
+        "crystalline_ug": cryst,
+        "food_bound_ug": np.clip(b12 - cryst, 0.0, None),
+        "diet": meta["diet"].to_numpy(dtype=object),
+        "diet_verified": meta["diet_verified"].to_numpy(dtype=bool),
+        "group": group_all[idx],
+        "manufacturer": meta["manufacturer"].to_numpy(dtype=object),
+        "family": np.array([fam[i] for i in ids], dtype=object),
+        # near-identical foods share the first two parts of the description
+        "_desc_key": [", ".join(str(x).split(",")[:2]).strip().lower() for x in desc],
+        "_text": [str(x).lower() for x in desc],
+    })
+    out = out[out["b12_ug"] >= MIN_SERVING_UG].reset_index(drop=True)
+    out["crystalline"] = out["crystalline_ug"] >= CRYSTALLINE_SHARE * out["b12_ug"]
+    _CANDIDATE_CACHE[foods] = out
+    return out
+
+
+# -- meals (slots) and dose-event groupings ------------------------------------------------
+@dataclass(frozen=True)
+class _Slot:
+    """A meal an addition can go to: its name, and its clock time on each day [min]."""
+
+    meal: str
+    minutes: np.ndarray  # per day of the span
+    times: tuple[str, ...]  # "HH:MM" per day of the span
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _slots(p: pd.DataFrame, days: np.ndarray) -> list[_Slot]:
+    """The plan's meals plus the standard ones, at most :data:`MAX_SLOTS` distinct."""
+    key = p["meal"].astype(str).str.strip().str.lower()
+    minute = minutes_of_day(p["time"].to_numpy(dtype=object)) if len(p) else np.zeros(0, "int64")
+    counts = key.value_counts(sort=True)
+    names: list[tuple[str, str, int]] = []  # (key, display, usual minute)
+    for k in counts.index:
+        sel = (key == k).to_numpy()
+        usual = int(pd.Series(minute[sel]).mode().min())
+        names.append((k, str(p.loc[sel, "meal"].iloc[0]).strip(), usual))
+    plan_usual = [u for _, _, u in names]
+    for k, t in DEFAULT_MEAL_TIMES.items():
+        h, m = t.split(":")
+        usual = int(h) * 60 + int(m)
+        # a standard meal fills a gap in the plan's day, not a slot next to its own meal
+        # (no "dinner" at 19:00 beside the plan's "supper" at 21:00)
+        if k not in counts.index and all(abs(usual - u) > STANDARD_MEAL_GAP_MIN
+                                         for u in plan_usual):
+            names.append((k, k, usual))
+    slots: list[_Slot] = []
+    seen: set[tuple[int, ...]] = set()
+    pday = p["day"].to_numpy(dtype="int64")
+    for k, display, usual in names:
+        sel = (key == k).to_numpy()
+        first = pd.Series(minute[sel]).groupby(pday[sel]).min()
+        per_day = np.array([int(first.get(int(d), usual)) for d in days], dtype="int64")
+        sig = tuple(per_day.tolist())
+        if sig in seen:
+            continue
+        seen.add(sig)
+        slots.append(_Slot(display, per_day, tuple(_hhmm(int(x)) for x in per_day)))
+        if len(slots) == MAX_SLOTS:
+            break
+    slots.sort(key=lambda s: float(np.median(s.minutes)))
+    return slots
+
+
+@dataclass
+class _Grouping:
+    """Dose events of the plan plus (zero-B12) intakes at the meals in ``used``."""
+
+    F: np.ndarray  # food-bound B12 per event [µg]
+    C: np.ndarray  # crystalline B12 per event [µg]
+    event_of: dict[int, np.ndarray]  # slot index → event of each day
+
+
+class _Model:
+    """The plan's intakes, ready for fast what-if evaluation with the absorption model."""
+
+    def __init__(self, day: np.ndarray, minute: np.ndarray, F: np.ndarray, C: np.ndarray,
+                 days: np.ndarray, slots: list[_Slot], params: AbsorptionParams):
+        self.day, self.minute, self.F, self.C = day, minute, F, C
+        self.days, self.slots, self.params = days, slots, params
+        self.span = len(days)
+        self._cache: dict[int, _Grouping] = {}
+        self.base_total = self.total(day, minute, F, C)
+
+    def total(self, day: np.ndarray, minute: np.ndarray, F: np.ndarray,
+              C: np.ndarray) -> float:
+        """Absorbed B12 over the span [µg] of arbitrary intakes (evaluate's arithmetic)."""
+        if len(day) == 0:
+            return 0.0
+        ev = assign_dose_events(day, minute)
+        n = int(ev.max()) + 1
+        a, b = absorbed_event_parts(np.bincount(ev, F, n), np.bincount(ev, C, n), self.params)
+        return float(np.sum(a) + np.sum(b))
+
+    def grouping(self, used_mask: int) -> _Grouping:
+        g = self._cache.get(used_mask)
+        if g is not None:
+            return g
+        used = [i for i in range(len(self.slots)) if used_mask >> i & 1]
+        D = self.span
+        day = np.concatenate([self.day] + [self.days] * len(used))
+        minute = np.concatenate([self.minute] + [self.slots[i].minutes for i in used])
+        ev = assign_dose_events(day, minute)
+        n_ev = int(ev.max()) + 1 if len(ev) else 0
+        n = len(self.day)
+        g = _Grouping(
+            F=np.bincount(ev[:n], self.F, n_ev), C=np.bincount(ev[:n], self.C, n_ev),
+            event_of={i: ev[n + j * D: n + (j + 1) * D] for j, i in enumerate(used)},
+        )
+        self._cache[used_mask] = g
+        return g
+
+    def totals(self, g: _Grouping, dF: np.ndarray, dC: np.ndarray) -> np.ndarray:
+        """Absorbed over the span [µg] for a batch of per-event increments (m × events)."""
+        a, b = absorbed_event_parts(g.F + dF, g.C + dC, self.params)
+        return np.asarray(a).sum(axis=-1) + np.asarray(b).sum(axis=-1)
+
+    def indicator(self, g: _Grouping, slot: int) -> np.ndarray:
+        """How many of the span's days put an intake at ``slot`` into each event."""
+        return np.bincount(g.event_of[slot], minlength=len(g.F)).astype("float64")
+
+    def single_gains(self, fb: np.ndarray, cr: np.ndarray) -> np.ndarray:
+        """Daily absorbed gain [µg/day] of one serving a day, foods × slots."""
+        out = np.empty((len(fb), len(self.slots)))
+        for s in range(len(self.slots)):
+            g = self.grouping(1 << s)
+            m = self.indicator(g, s)
+            out[:, s] = (self.totals(g, np.outer(fb, m), np.outer(cr, m))
+                         - self.base_total) / self.span
+        return out
+
+
+# -- the public function -----------------------------------------------------------------
+def suggest(
+    plan: pd.DataFrame,
+    profile: Profile,
+    foods: FoodTable | None = None,
+    *,
+    goal: str = "target",
+    exclude: str | Iterable[str] | None = None,
+    max_servings_per_day: int = MAX_SERVINGS_PER_DAY,
+    days: int | None = None,
+    n_foods: int = N_FOODS,
+) -> Suggestion:
+    """Tell a person what to add to a plan, when, and how much it helps (absorbed µg).
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        A meal plan (see :func:`planner.plan.validate_plan`); may be empty.
+    profile : Profile
+    foods : FoodTable, optional
+        Default: the shipped table with the user's saved foods.
+    goal : {"target", "requirement"}
+        Aim for the goal line (absorbed ≥ recommended intake × 50 %, ``meets_target``;
+        default) or only the requirement line (``adequate``).
+    exclude : str or iterable of str, optional
+        Food ids, or words matched case-insensitively inside descriptions (``"soy"``
+        excludes soy milk and soymilk).
+    max_servings_per_day : int
+        Most added servings a day in the least-change plan, 0 to 4.
+    days : int, optional
+        Days the plan covers (as in :func:`~planner.evaluate.evaluate`); additions go on
+        every day of the span.
+    n_foods : int
+        How many ranked foods to list (plus up to 3 marked "check the label").
+
+    Returns
+    -------
+    Suggestion
+        ``status``, ranked ``foods``, ``supplements``, the least-change ``additions`` and
+        the ``plan`` with them, ``messages``, ``single_changes``, ``moves``, and the
+        evaluations ``before`` and ``after``.
+
+    Raises
+    ------
+    InputError
+        A bad plan row, profile, goal, exclusion or servings limit (messages name the
+        field). Impossible constraints are not errors: they give status
+        ``"no_food_plan"`` and a message.
+
+    References
+    ----------
+    Absorption and dose events: [IOM p.308–309], see :mod:`planner.absorption`;
+    fortified foods for people over 50 and with low stomach acid [IOM p.306, p.342];
+    Vegan Society options [VEGSOC]; no UL [IOM p.306] [EFSA-15]; UK guidance level
+    2000 µg/day from supplements [EVM-03].
+    """
+    if not isinstance(profile, Profile):
+        raise InputError(
+            f"profile must be a planner.Profile, not {type(profile).__name__}; build one "
+            "with Profile(age=..., sex=..., diet=...)."
+        )
+    goal = str(goal).strip().lower()
+    if goal not in GOALS:
+        raise InputError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}.")
+    max_k = _servings_limit(max_servings_per_day)
+    words, ids = _exclusions(exclude)
+    if n_foods is None or isinstance(n_foods, bool) or not isinstance(n_foods, (int, np.integer)) \
+            or n_foods < 1:
+        raise InputError(f"n_foods must be a whole number of 1 or more, not {n_foods!r}.")
+    if foods is None:
+        from planner.foods import load_foods
+
+        foods = load_foods()
+    if not isinstance(foods, FoodTable):
+        raise InputError(f"foods must be a FoodTable, not {type(foods).__name__}.")
+
+    p = validate_plan(plan, foods)
+    before = evaluate(p, profile, foods, days)
+    s = before.summary
+    rec = before.recommendation
+    params = profile.absorption_params
+    line = rec.target_absorbed_ug if goal == "target" else rec.requirement_absorbed_ug
+    span_days = np.arange(s["first_day"], s["last_day"] + 1, dtype="int64")
+
+    it = before.items
+    n = len(it)
+    minute = minutes_of_day(it["time"].to_numpy(dtype=object)) if n else np.zeros(0, "int64")
+    slots = _slots(p, span_days)
+    model = _Model(it["day"].to_numpy(dtype="int64"), minute,
+                   it["food_bound_ug"].to_numpy(dtype="float64"),
+                   it["fortified_ug"].to_numpy(dtype="float64"), span_days, slots, params)
+    base_pd = model.base_total / model.span
+
+    no_if = params.if_factor == 0.0
+    infant = float(profile.age) < 1.0  # type: ignore[arg-type]
+    prefer_cryst = profile.older_adult or any(c in _LOW_ACID for c in profile.conditions)
+
+    # -- foods ------------------------------------------------------------------------
+    ranked, pool, check = _rank_foods(foods, profile, model, words, ids, prefer_cryst)
+    shown = _variety(ranked, n_foods)
+    shown_check = _variety(check, N_CHECK_LABEL)
+    food_table = _food_table(shown, shown_check, slots)
+    if no_if or infant:
+        food_table = food_table.iloc[0:0]
+
+    # -- supplements -------------------------------------------------------------------
+    supplements = _supplement_table(model, rec, line, no_if, infant,
+                                    daily_advised=profile.pregnant or profile.lactating)
+
+    # -- moves (spreading) -------------------------------------------------------------
+    moves = _moves(model, it, slots)
+
+    # -- least-change plan -------------------------------------------------------------
+    reached = (s["meets_target"] if goal == "target" else s["adequate"])
+    additions = empty_plan()
+    after: Evaluation | None = None
+    chosen: list[tuple[int, int, int]] = []  # (pool row, slot, servings)
+    constraint_note = ""
+    if reached:
+        status = "meets_goal"
+    elif no_if or infant:
+        status = "needs_clinician"
+    else:
+        status = "no_food_plan"
+        search_pools = [pool[pool["crystalline"]], pool] if prefer_cryst else [pool]
+        if max_k == 0:
+            constraint_note = "max_servings"
+        elif pool.empty:
+            constraint_note = "no_foods"
+        for sp in search_pools:
+            if sp.empty or max_k == 0:
+                continue
+            found = _least_change(model, _prune(sp), line, max_k, p, profile, foods, days)
+            if found is not None:
+                chosen, additions, after = found
+                status = "plan_found"
+                break
+    out_plan = pd.concat([p, additions], ignore_index=True) if len(additions) else p.copy()
+
+    singles = _single_changes(ranked.iloc[0:0] if no_if or infant else ranked, base_pd, line,
+                              slots)
+    messages = _messages(
+        status=status, goal=goal, profile=profile, rec=rec, summary=s, base_pd=base_pd,
+        line=line, after=after, additions=additions, chosen=chosen, singles=singles,
+        moves=moves, supplements=supplements, check=shown_check, constraint=constraint_note,
+        max_k=max_k, prefer_cryst=prefer_cryst, infant=infant, no_if=no_if,
+    )
+    return Suggestion(
+        status=status, goal=goal, goal_absorbed_ug=float(line), foods=food_table,
+        supplements=supplements, additions=additions, plan=out_plan, messages=messages,
+        single_changes=singles, moves=moves, before=before, after=after,
+        urgent="nitrous_oxide" in profile.conditions, _slots=slots, _days=span_days,
+    )
+
+
+def _servings_limit(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or (
+            isinstance(value, float) and (math.isnan(value) or value != int(value))):
+        raise InputError(
+            f"max_servings_per_day must be a whole number from 0 to {MAX_SERVINGS_PER_DAY}, "
+            f"not {value!r}.")
+    k = int(value)
+    if not 0 <= k <= MAX_SERVINGS_PER_DAY:
+        raise InputError(
+            f"max_servings_per_day must be from 0 to {MAX_SERVINGS_PER_DAY}, not {k}; more "
+            "added servings a day is not a small change (see the supplement options).")
+    return k
+
+
+def _exclusions(exclude: object) -> tuple[list[str], set[str]]:
+    if exclude is None:
+        return [], set()
+    if isinstance(exclude, str):
+        items: list[object] = [exclude]
+    elif isinstance(exclude, Iterable):
+        items = list(exclude)
+    else:
+        raise InputError(
+            f"exclude must be a word, a food id, or a list of them, not "
+            f"{type(exclude).__name__}.")
+    words, ids = [], set()
+    for x in items:
+        if not isinstance(x, str):
+            raise InputError(f"exclude: {x!r} is not text; give words or food ids.")
+        t = x.strip()
+        if not t:
+            continue
+        ids.add(t)
+        words.append(t.lower())
+    return words, ids
+
+
+def _rank_foods(foods: FoodTable, profile: Profile, model: _Model, words: list[str],
+                ids: set[str], prefer_cryst: bool
+                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Ranked usable foods, the least-change pool, and the "check the label" foods."""
+    cand = _candidates(foods)
+    rank = {d: i for i, d in enumerate(DIET_ORDER)}
+    ok = cand["diet"].map(rank).to_numpy() <= rank[profile.diet]
+    if ids:
+        ok &= ~cand["food_id"].isin(ids).to_numpy()
+    for w in words:
+        ok &= np.array([w not in t for t in cand["_text"]], dtype=bool)
+    c = cand[ok].copy()
+    gains = model.single_gains(c["food_bound_ug"].to_numpy(), c["crystalline_ug"].to_numpy()) \
+        if len(c) and model.slots else np.zeros((len(c), max(len(model.slots), 1)))
+    best = gains.argmax(axis=1) if len(c) else np.zeros(0, "int64")
+    c["slot"] = best
+    c["absorbed_gain_ug"] = gains[np.arange(len(c)), best] if len(c) else np.zeros(0)
+    needs_check = ~c["diet_verified"] if profile.diet != "omnivore" else \
+        pd.Series(False, index=c.index)
+    c["check_label"] = needs_check.to_numpy(dtype=bool)
+    keys = ["crystalline", "absorbed_gain_ug", "serving_g"] if prefer_cryst else \
+        ["absorbed_gain_ug", "serving_g"]
+    asc = [False, False, True] if prefer_cryst else [False, True]
+    c = c.sort_values(keys + ["food_id"], ascending=asc + [True], kind="stable")
+    c = c[c["absorbed_gain_ug"] > 0]
+    usable = c[~c["check_label"]].drop_duplicates("_desc_key")
+    check = c[c["check_label"]].drop_duplicates("_desc_key")
+    pool = _variety(usable, POOL_SIZE * 3)
+    return usable, pool, check
+
+
+def _variety(df: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most :data:`PER_FAMILY` per family and one per family × manufacturer."""
+    keep, per_family, seen_maker = [], {}, set()
+    for idx, fam, maker in zip(df.index, df["family"], df["manufacturer"], strict=True):
+        if per_family.get(fam, 0) >= PER_FAMILY:
+            continue
+        if maker and (fam, maker) in seen_maker:
+            continue
+        per_family[fam] = per_family.get(fam, 0) + 1
+        if maker:
+            seen_maker.add((fam, maker))
+        keep.append(idx)
+        if len(keep) >= limit:
+            break
+    return df.loc[keep]
+
+
+def _prune(pool: pd.DataFrame) -> pd.DataFrame:
+    """Drop foods another food beats on both B12 parts with no more grams; keep the top."""
+    fb = pool["food_bound_ug"].to_numpy()
+    cr = pool["crystalline_ug"].to_numpy()
+    g = pool["serving_g"].to_numpy()
+    keep = []
+    for i in range(len(pool)):
+        dominated = (fb >= fb[i]) & (cr >= cr[i]) & (g <= g[i]) & (
+            (fb > fb[i]) | (cr > cr[i]) | (g < g[i]) | (np.arange(len(pool)) < i))
+        dominated[i] = False
+        if not dominated.any():
+            keep.append(i)
+    return pool.iloc[keep].head(POOL_SIZE)
+
+
+def _least_change(model: _Model, pool: pd.DataFrame, line: float, max_k: int,
+                  p: pd.DataFrame, profile: Profile, foods: FoodTable, days: object
+                  ) -> tuple[list[tuple[int, int, int]], pd.DataFrame, Evaluation] | None:
+    """Fewest daily servings (then fewest grams) reaching ``line``, verified by evaluate."""
+    S = len(model.slots)
+    pool = pool.head(max(1, MAX_OPTIONS // max(S, 1)))
+    F = len(pool)
+    if F == 0 or S == 0:
+        return None
+    n_opt = F * S
+    opt_food = np.repeat(np.arange(F), S)
+    opt_slot = np.tile(np.arange(S), F)
+    fb = pool["food_bound_ug"].to_numpy()[opt_food]
+    cr = pool["crystalline_ug"].to_numpy()[opt_food]
+    grams = pool["serving_g"].to_numpy()[opt_food]
+    # tie-break after grams: a food away from its usual meal (cereal at dinner) counts 1
+    usual = [NATURAL_MEALS.get(str(f), "") for f in pool["family"]]
+    odd = np.array([bool(usual[f]) and model.slots[s].meal.lower() != usual[f]
+                    for f, s in zip(opt_food, opt_slot, strict=True)], dtype="float64")
+    need = line * model.span
+    for k in range(1, max_k + 1):
+        combos = np.fromiter(
+            itertools.chain.from_iterable(itertools.combinations_with_replacement(range(n_opt),
+                                                                                  k)),
+            dtype=np.int32).reshape(-1, k)
+        masks = np.bitwise_or.reduce(1 << opt_slot[combos], axis=1)
+        totals = np.empty(len(combos))
+        for mask in np.unique(masks):
+            sel = np.flatnonzero(masks == mask)
+            g = model.grouping(int(mask))
+            inc = np.zeros((n_opt, len(g.F)))
+            for s in range(S):
+                if mask >> s & 1:
+                    inc[opt_slot == s] = model.indicator(g, s)
+            dF = np.zeros((len(sel), len(g.F)))
+            dC = np.zeros_like(dF)
+            for j in range(k):
+                o = combos[sel, j]
+                dF += fb[o, None] * inc[o]
+                dC += cr[o, None] * inc[o]
+            totals[sel] = model.totals(g, dF, dC)
+        ok = np.flatnonzero(totals >= need + _MARGIN * model.span)
+        if not len(ok):
+            continue
+        g_sum = np.round(grams[combos[ok]].sum(axis=1), 6)
+        order = ok[np.lexsort((-totals[ok], odd[combos[ok]].sum(axis=1), g_sum))]
+        for ci in order[:20]:
+            counts: dict[tuple[int, int], int] = {}
+            for o in combos[ci]:
+                key = (int(opt_food[o]), int(opt_slot[o]))
+                counts[key] = counts.get(key, 0) + 1
+            chosen = [(f, s, c) for (f, s), c in sorted(counts.items(), key=lambda x: x[0][1])]
+            add = _addition_rows(pool, chosen, model)
+            after = evaluate(pd.concat([p, add], ignore_index=True), profile, foods, days)
+            if (after.summary["absorbed_ug_per_day"] + 1e-9 >= line):
+                return chosen, add, after
+    return None
+
+
+def _addition_rows(pool: pd.DataFrame, chosen: list[tuple[int, int, int]],
+                   model: _Model) -> pd.DataFrame:
+    rows = []
+    for f, s, count in chosen:
+        food = pool.iloc[f]
+        slot = model.slots[s]
+        portion = str(food["serving"]) if count == 1 else f"{count} × {food['serving']}"
+        for i, d in enumerate(model.days):
+            rows.append({
+                "day": int(d), "meal": slot.meal, "time": slot.times[i],
+                "food_id": str(food["food_id"]), "description": str(food["description"]),
+                "portion": portion, "grams": float(food["serving_g"]) * count,
+                "dose_ug": math.nan,
+            })
+    out = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+    out = out.sort_values(["day", "time"], kind="stable").reset_index(drop=True)
+    return out.astype({c: t for c, t in PLAN_COLUMNS.items()})
+
+
+def _food_table(shown: pd.DataFrame, check: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
+    both = pd.concat([shown, check])
+    if both.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in FOOD_COLUMNS})
+    notes = []
+    for ch, cry in zip(both["check_label"], both["crystalline"], strict=True):
+        parts = []
+        if ch:
+            parts.append("check the label: its diet class could not be verified")
+        parts.append("B12 mostly crystalline (fortified)" if cry else "B12 mostly food-bound")
+        notes.append("; ".join(parts))
+    return pd.DataFrame({
+        "rank": np.arange(1, len(both) + 1, dtype="int64"),
+        "food_id": both["food_id"].astype(str).to_numpy(),
+        "description": both["description"].astype(str).to_numpy(),
+        "serving": both["serving"].astype(str).to_numpy(),
+        "serving_g": both["serving_g"].to_numpy(dtype="float64"),
+        "b12_ug": both["b12_ug"].to_numpy(dtype="float64"),
+        "crystalline_ug": both["crystalline_ug"].to_numpy(dtype="float64"),
+        "crystalline": both["crystalline"].to_numpy(dtype=bool),
+        "meal": [slots[int(i)].meal for i in both["slot"]],
+        "absorbed_gain_ug": both["absorbed_gain_ug"].to_numpy(dtype="float64"),
+        "family": both["family"].astype(str).to_numpy(),
+        "group": both["group"].astype(str).to_numpy(),
+        "manufacturer": both["manufacturer"].astype(str).to_numpy(),
+        "check_label": both["check_label"].to_numpy(dtype=bool),
+        "note": notes,
+    })
+
+
+def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float,
+                    slots: list[_Slot], n: int = 3) -> pd.DataFrame:
+    cols = ["food_id", "description", "serving", "meal", "absorbed_gain_ug",
+            "absorbed_ug_per_day", "reaches_goal"]
+    top = _variety(ranked, n)
+    if top.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    after = base_pd + top["absorbed_gain_ug"].to_numpy(dtype="float64")
+    return pd.DataFrame({
+        "food_id": top["food_id"].astype(str).to_numpy(),
+        "description": top["description"].astype(str).to_numpy(),
+        "serving": top["serving"].astype(str).to_numpy(),
+        "meal": [slots[int(i)].meal for i in top["slot"]],
+        "absorbed_gain_ug": top["absorbed_gain_ug"].to_numpy(dtype="float64"),
+        "absorbed_ug_per_day": after,
+        "reaches_goal": after + 1e-9 >= line,
+    })
+
+
+# -- supplements ----------------------------------------------------------------------------
+def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
+                      infant: bool, daily_advised: bool = False) -> pd.DataFrame:
+    strengths, regimens = load_supplements()
+    rows: list[dict[str, Any]] = []
+    if infant:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPLEMENT_COLUMNS})
+    scope = "no_if" if no_if else "normal"
+    base_pd = model.base_total / model.span
+    gains_cache: dict[float, tuple[float, int]] = {}
+
+    def gain(dose: float) -> tuple[float, int]:
+        """Absorbed per day from one dose every day, at the best meal [µg/day], and meal."""
+        if dose not in gains_cache:
+            if not model.slots:
+                gains_cache[dose] = (float(absorbed_crystalline(dose, model.params)), -1)
+            else:
+                g = model.single_gains(np.zeros(1), np.array([dose]))[0]
+                gains_cache[dose] = (float(g.max()), int(g.argmax()))
+        return gains_cache[dose]
+
+    for _, r in regimens[regimens["applies_to"] == scope].iterrows():
+        per_week = float(r["doses_per_week"])
+        base = {"regimen": r["name"], "label": r["label"], "frequency_per_week": per_week,
+                "route": r["route"], "note": r["note"], "source": r["source"]}
+        if r["route"] == "injection":
+            rows.append({**base, "dose_ug": float(r["dose_ug"]), "absorbed_per_dose_ug": math.nan,
+                         "supplement_absorbed_ug_per_day": math.nan,
+                         "absorbed_ug_per_day": math.nan, "meets_target": pd.NA,
+                         "adequate": pd.NA, "meal": ""})
+            continue
+        if r["dose_ug"] > 0:
+            doses = [float(r["dose_ug"])]
+        else:
+            doses = [d for d in strengths if r["min_dose_ug"] <= d <= r["max_dose_ug"]]
+        if not doses:
+            continue
+        picked: list[float] = []
+        if no_if:
+            picked = doses  # show each clinician strength (1000 and 2000 µg)
+        else:
+            for d in doses:
+                if base_pd + gain(d)[0] * per_week / 7.0 + 1e-9 >= line:
+                    picked = [d]
+                    break
+            picked = picked or [doses[-1]]
+        for d in picked:
+            g, slot = gain(d)
+            supp_pd = g * per_week / 7.0
+            total = base_pd + supp_pd
+            note = str(r["note"])
+            if daily_advised and per_week < 7:
+                note += (" In pregnancy and breastfeeding a daily source is advised: only newly "
+                         "absorbed B12 reaches the baby easily [IOM p.340].")
+            if d > EVM_GUIDANCE_UG:
+                note += (" Above the UK EVM guidance level of 2000 µg a day from supplements on "
+                         "the day taken [EVM-03].")
+            rows.append({
+                **base, "note": note, "dose_ug": d,
+                "absorbed_per_dose_ug": float(absorbed_crystalline(d, model.params)),
+                "supplement_absorbed_ug_per_day": supp_pd, "absorbed_ug_per_day": total,
+                "meets_target": bool(total + 1e-9 >= rec.target_absorbed_ug),
+                "adequate": bool(total + 1e-9 >= rec.requirement_absorbed_ug),
+                "meal": model.slots[slot].meal if slot >= 0 else "",
+            })
+    out = pd.DataFrame(rows, columns=list(SUPPLEMENT_COLUMNS))
+    for c in ("meets_target", "adequate"):
+        out[c] = out[c].astype("boolean")
+    for c in ("dose_ug", "frequency_per_week", "absorbed_per_dose_ug",
+              "supplement_absorbed_ug_per_day", "absorbed_ug_per_day"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def _supplement_rows(row: pd.Series, slots: list[_Slot], days: np.ndarray) -> pd.DataFrame:
+    per_week = float(row["frequency_per_week"])
+    slot = next((s for s in slots if s.meal == row["meal"]), slots[0] if slots else None)
+    if per_week >= 7:
+        offsets = set(range(7))
+    else:
+        n = max(1, int(round(per_week)))
+        offsets = {int(math.floor(i * 7 / n)) for i in range(n)}
+    rows = []
+    for i, d in enumerate(days):
+        if (i % 7) not in offsets:
+            continue
+        rows.append({
+            "day": int(d), "meal": slot.meal if slot else "breakfast",
+            "time": slot.times[i] if slot else DEFAULT_MEAL_TIMES["breakfast"],
+            "food_id": SUPPLEMENT_PREFIX + "cyanocobalamin",
+            "description": f"B12 supplement {row['dose_ug']:g} µg (cyanocobalamin)",
+            "portion": "1 tablet", "grams": math.nan, "dose_ug": float(row["dose_ug"]),
+        })
+    out = pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+    return out.astype({c: t for c, t in PLAN_COLUMNS.items()})
+
+
+# -- spreading: moving an existing fortified item ------------------------------------------
+def _moves(model: _Model, items: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
+    cols = ["food_id", "description", "from_meal", "to_meal", "absorbed_gain_ug"]
+    rows: list[dict[str, Any]] = []
+    has_c = model.C > 0
+    if not has_c.any() or len(slots) < 2:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    meal_key = items["meal"].astype(str).str.strip().str.lower().to_numpy()
+    fid = items["food_id"].astype(str).to_numpy()
+    day_index = {int(d): i for i, d in enumerate(model.days)}
+    for (f, mk), grp in pd.DataFrame({"f": fid[has_c], "m": meal_key[has_c],
+                                      "i": np.flatnonzero(has_c)}).groupby(["f", "m"]):
+        idx = grp["i"].to_numpy()
+        best: tuple[float, str] | None = None
+        for slot in slots:
+            if slot.meal.lower() == mk:
+                continue
+            minute = model.minute.copy()
+            minute[idx] = slot.minutes[[day_index[int(d)] for d in model.day[idx]]]
+            gain = (model.total(model.day, minute, model.F, model.C) - model.base_total) \
+                / model.span
+            if best is None or gain > best[0]:
+                best = (gain, slot.meal)
+        if best is not None and best[0] > 1e-9:
+            rows.append({"food_id": f, "description": str(items["description"].iloc[idx[0]]),
+                         "from_meal": str(items["meal"].iloc[idx[0]]), "to_meal": best[1],
+                         "absorbed_gain_ug": best[0]})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("absorbed_gain_ug", ascending=False, kind="stable").reset_index(
+        drop=True)
+
+
+# -- messages ------------------------------------------------------------------------------
+def _ug(x: float) -> str:
+    return f"{x:.1f} µg"
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: dict[str, Any],
+              base_pd: float, line: float, after: Evaluation | None,
+              additions: pd.DataFrame, chosen: list[tuple[int, int, int]],
+              singles: pd.DataFrame, moves: pd.DataFrame, supplements: pd.DataFrame,
+              check: pd.DataFrame, constraint: str, max_k: int, prefer_cryst: bool,
+              infant: bool, no_if: bool) -> list[str]:
+    out: list[str] = []
+    if "nitrous_oxide" in profile.conditions:
+        out.append("Seek medical care now: nitrous oxide inactivates B12 in the body, and "
+                   "eating or taking more B12 cannot make up for it. The suggestions below do "
+                   "not replace that care.")
+    line_name = "goal line" if goal == "target" else "requirement line"
+    intake_line = rec.value_ug if goal == "target" else rec.requirement_intake_ug
+    who = f"{rec.authority}, {rec.life_stage}"
+    intake = summary["intake_ug_per_day"]
+    if status == "meets_goal":
+        out.append(
+            f"Your plan already meets your {line_name}: you absorb about {_ug(base_pd)} a day "
+            f"(the line is {_ug(line)} absorbed, {intake_line:.1f} µg eaten; {who}). "
+            "No additions are needed.")
+    else:
+        short = line - base_pd
+        if intake + 1e-9 >= intake_line:
+            eaten = (f"You eat about {_ug(intake)} a day, enough on paper, but too little of "
+                     "it is absorbed.")
+        else:
+            eaten = (f"You eat about {_ug(intake)} a day, {_ug(intake_line - intake)} below "
+                     "the intake figure.")
+        out.append(
+            f"You absorb about {_ug(base_pd)} a day; your {line_name} ({who}) is "
+            f"{_ug(line)} absorbed ({intake_line:.1f} µg eaten). You are {_ug(short)} short. "
+            + eaten)
+    if infant:
+        out.append("For babies, B12 comes from breast milk or formula; ask a paediatrician "
+                   "before adding anything (infants of vegan mothers need a B12 supplement "
+                   "from birth).")
+    if no_if:
+        names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
+                       if CONDITIONS[c].if_factor == 0.0])
+        lead = ("so there is no food plan: " if status == "needs_clinician" else "")
+        out.append(f"With {names}, B12 must be managed under a clinician. Without intrinsic "
+                   "factor, food and ordinary fortified foods cannot make up a shortfall, "
+                   f"{lead}only high-dose oral B12 (1000–2000 µg a day, about 1 % absorbed "
+                   "passively) or injections work.")
+    if status == "plan_found" and after is not None:
+        parts = _chosen_words(additions)
+        out.append(
+            f"Least change that meets your {line_name}: add {_join(parts)}, every day. You "
+            f"would absorb about {_ug(after.summary['absorbed_ug_per_day'])} a day.")
+        if len({m for m in additions["meal"]}) > 1:
+            out.append("The servings are spread over meals on purpose: each meal's absorption "
+                       "saturates (about 1.5–2 µg of B12 per meal is handled), so B12 split "
+                       "across meals 4–6 hours apart gives more than the same amount at once.")
+    if status == "no_food_plan":
+        if constraint == "max_servings":
+            out.append("With at most 0 added servings a day there is no food plan to make; "
+                       "raise the limit, or see the supplement options below.")
+        elif constraint == "no_foods":
+            out.append("No suitable foods are left after your exclusions and diet, so there "
+                       "is no food plan; loosen the exclusions, or see the supplement options "
+                       "below.")
+        else:
+            out.append(f"No combination of up to {max_k} added servings a day of the ranked "
+                       f"foods reaches your {line_name}; a supplement is the simpler route "
+                       "(options below).")
+    if status != "meets_goal" and len(singles) and status != "needs_clinician":
+        for i, r in enumerate(singles.itertuples(index=False)):
+            lead = "Best single change" if i == 0 else "Also good"
+            enough = " — enough on its own." if r.reaches_goal else "."
+            out.append(f"{lead}: {r.serving} {r.description} at {r.meal}, every day "
+                       f"(+{_ug(r.absorbed_gain_ug)} absorbed a day){enough}")
+    if len(moves) and moves["absorbed_gain_ug"].iloc[0] >= MOVE_MESSAGE_UG:
+        m = moves.iloc[0]
+        out.append(f"Spreading matters: moving the {m['description']} from {m['from_meal']} to "
+                   f"{m['to_meal']} adds {_ug(m['absorbed_gain_ug'])} absorbed a day, because "
+                   "absorption saturates within a meal.")
+    if prefer_cryst and status not in ("meets_goal",):
+        out.append("Over 50 or with low stomach acid, B12 in fortified foods and supplements "
+                   "(crystalline) is absorbed much better than B12 in meat, fish, eggs or milk; "
+                   "the foods suggested first are fortified [IOM p.306, p.342].")
+    if profile.diet == "vegan" and len(check) and status != "needs_clinician":
+        names = _join([str(d) for d in check["description"].head(2)])
+        out.append(f"Some fortified foods, such as {names}, may suit you but their vegan "
+                   "status could not be verified: check the label. They are never used in the "
+                   "least-change plan.")
+    if len(supplements) and status != "meets_goal":
+        out.append(_supplement_sentence(supplements, status))
+    if len(supplements):
+        out.append("No upper limit has been set for B12 [IOM p.306] [EFSA-15]; the UK guidance "
+                   "level is 2000 µg a day from supplements [EVM-03].")
+    return out
+
+
+def _chosen_words(additions: pd.DataFrame) -> list[str]:
+    first = additions[additions["day"] == additions["day"].min()]
+    return [f"{r.portion} {r.description} at {r.meal}" for r in first.itertuples(index=False)]
+
+
+def _supplement_sentence(sup: pd.DataFrame, status: str) -> str:
+    parts = []
+    for r in sup.itertuples(index=False):
+        if r.route == "injection":
+            parts.append(f"{r.dose_ug:g} µg {r.label}")
+            continue
+        ok = "meets" if bool(r.meets_target) else "does not meet"
+        parts.append(f"{r.dose_ug:g} µg {r.label} (+{_ug(r.supplement_absorbed_ug_per_day)} "
+                     f"absorbed a day; {ok} the goal line)")
+    lead = "Options, under a clinician" if status == "needs_clinician" else \
+        "Or take a supplement"
+    return f"{lead}: " + "; ".join(parts) + "."
+
+
+__all__ = [
+    "FOOD_COLUMNS",
+    "GOALS",
+    "SUPPLEMENT_COLUMNS",
+    "Suggestion",
+    "load_supplements",
+    "pick_serving",
+    "suggest",
+]
