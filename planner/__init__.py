@@ -19,6 +19,7 @@ from planner.absorption import (
     assign_dose_events,
     params_for,
 )
+from planner.batch import evaluate_many, evaluate_many_dask, read_diaries_xpt
 from planner.errors import DataFileError, InputError, UnknownFoodError
 from planner.evaluate import Evaluation, evaluate
 from planner.fdc import (
@@ -87,6 +88,8 @@ __all__ = [
     "delete_user_food",
     "empty_plan",
     "evaluate",
+    "evaluate_many",
+    "evaluate_many_dask",
     "label_food",
     "list_saved_plans",
     "load_saved_plan",
@@ -97,6 +100,7 @@ __all__ = [
     "plan_from_csv",
     "plan_to_csv",
     "project_stores",
+    "read_diaries_xpt",
     "read_user_foods",
     "recommended_intake",
     "save_plan",

@@ -1,0 +1,478 @@
+"""Benchmarks of B12 Planner: one command, not part of the test run.
+
+    .venv/bin/python benchmarks/run.py            # full run (≈ 2 minutes)
+    .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no 1M-row batch
+    .venv/bin/python benchmarks/run.py --write    # also rewrite docs/benchmarks.md
+
+Each benchmark prints the median of several runs (search also its 95th percentile),
+its target, and whether it is met. The batch benchmarks run in a child process each, so
+the peak memory (``ru_maxrss``) is that of the batch alone; the naive baselines are
+written plainly (a row-by-row Python loop; a loop calling ``evaluate`` per person) and
+timed on a subset, then extrapolated linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import planner  # noqa: E402
+from planner.absorption import absorbed_event_parts, params_for  # noqa: E402
+from planner.batch import evaluate_many  # noqa: E402
+
+QUERIES = ("milk", "egg", "salmon", "brocoli", "chedar cheese", "fortified cereal",
+           "soy milk", "nutritional yeast", "tuna", "beef liver", "yogurt", "oat milk",
+           "chicken breast", "tofu", "clams", "sardines canned", "swiss cheese", "tempeh",
+           "almond milk unsweetened", "cottage cheese", "ham", "shrimp", "oatmeal", "banana")
+OCCASIONS = (("breakfast", 7 * 60, 9 * 60), ("lunch", 12 * 60, 13 * 60 + 30),
+             ("snack", 15 * 60, 17 * 60), ("dinner", 18 * 60, 20 * 60 + 30))
+CONDITION_SETS = (("", 0.80), ("ppi", 0.08), ("metformin", 0.07), ("ppi;metformin", 0.03),
+                  ("atrophic_gastritis", 0.015), ("pernicious_anemia", 0.005))
+
+
+def timed(fn: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
+    """Wall times [s] of ``repeat`` calls after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+# -- synthetic data ---------------------------------------------------------------------
+def diaries(foods: planner.FoodTable, n_rows: int, seed: int = 0
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Synthetic but realistic diaries: 7 days, 4 eating occasions, 3–4 foods each.
+
+    Foods are drawn from the real table (survey foods "as eaten" 80 %, SR28 20 %),
+    grams log-normal around 120 g, clock times spread within each occasion; ages 18–90,
+    a mix of diets, conditions and authorities.
+    """
+    rng = np.random.default_rng(seed)
+    df = foods.df
+    fndds = df.index[df["source"] == "fndds"].to_numpy()
+    sr = df.index[df["source"] == "sr28"].to_numpy()
+    # slots = (person, day, occasion), 3 or 4 foods each; rows beyond n_rows are cut
+    k = rng.integers(3, 5, n_rows // 3 + 28)
+    slot_of_row = np.repeat(np.arange(len(k)), k)[:n_rows]
+    n_slots = int(slot_of_row[-1]) + 1
+    person = slot_of_row // 28
+    n_people = int(person[-1]) + 1
+    day = (slot_of_row // 4) % 7 + 1
+    occ = slot_of_row % 4
+    slot_occ = np.arange(n_slots) % 4
+    lo = np.array([o[1] for o in OCCASIONS])[slot_occ]
+    hi = np.array([o[2] for o in OCCASIONS])[slot_occ]
+    slot_minute = rng.integers(lo, hi)[slot_of_row]  # one clock time per slot, ...
+    # ... and a fifth of the foods a little later (a drink, a dessert)
+    minute = slot_minute + rng.integers(0, 20, n_rows) * (rng.random(n_rows) < 0.2)
+    clock = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)], dtype=object)
+    use_fndds = rng.random(n_rows) < 0.8
+    food = np.where(use_fndds, rng.choice(fndds, n_rows), rng.choice(sr, n_rows))
+    grams = np.clip(rng.lognormal(math.log(120), 0.7, n_rows), 5, 800).round(1)
+    d = pd.DataFrame({
+        "person_id": person.astype("int64"),
+        "day": day.astype("int64"),
+        "meal": np.array([o[0] for o in OCCASIONS], dtype=object)[occ],
+        "time": clock[np.minimum(minute, 1439)],
+        "food_id": food,
+        "grams": grams,
+    })
+    conds, p = zip(*CONDITION_SETS, strict=True)
+    profiles = pd.DataFrame({
+        "person_id": np.arange(n_people, dtype="int64"),
+        "age": rng.integers(18, 91, n_people),
+        "sex": rng.choice(["female", "male"], n_people),
+        "diet": rng.choice(["omnivore", "pescatarian", "vegetarian", "vegan"], n_people,
+                           p=[0.85, 0.03, 0.08, 0.04]),
+        "conditions": rng.choice(conds, n_people, p=p),
+        "authority": rng.choice(["NASEM", "EFSA", "DACH"], n_people, p=[0.8, 0.1, 0.1]),
+    })
+    return d, profiles
+
+
+def year_plan(foods: planner.FoodTable, days: int = 365, per_day: int = 16) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    ids = foods.df.index[foods.df["b12_ug"].notna()].to_numpy()
+    n = days * per_day
+    meals = np.array(["breakfast", "lunch", "snack", "dinner"], dtype=object)
+    return pd.DataFrame({
+        "day": np.repeat(np.arange(1, days + 1), per_day),
+        "meal": np.tile(np.repeat(meals, per_day // 4), days),
+        "food_id": rng.choice(ids, n),
+        "grams": rng.uniform(20, 250, n).round(1),
+    })
+
+
+# -- naive baselines (plain Python, row by row) -----------------------------------------
+def naive_rows(d: pd.DataFrame, profiles: pd.DataFrame, foods: planner.FoodTable) -> dict:
+    """Absorbed µg/day per person with a plain row-by-row loop: the same model.
+
+    Rows are visited person by person in time order; a dose event closes when a row is
+    more than 240 min after the event's first intake; each event's absorption is one
+    scalar call of the model.
+    """
+    b12 = foods.df["b12_ug"].to_dict()
+    fort = foods.df["b12_fortified_ug"].to_dict()
+    reliable = foods.df["b12_reliable"].to_dict()
+    params = {}
+    for row in profiles.itertuples():
+        params[row.person_id] = params_for([c for c in str(row.conditions).split(";") if c])
+    rows = []
+    for r in d.itertuples(index=False):
+        h, m = r.time.split(":")
+        rows.append((r.person_id, (r.day - 1) * 1440 + int(h) * 60 + int(m), r.food_id,
+                     r.grams, r.day))
+    rows.sort(key=lambda x: (x[0], x[1]))
+    totals: dict = {}
+    first_day: dict = {}
+    last_day: dict = {}
+    person = start = None
+    fb = cr = 0.0
+
+    def close() -> None:
+        if person is not None:
+            f, c = absorbed_event_parts(fb, cr, params[person])
+            totals[person] = totals.get(person, 0.0) + f + c
+
+    for pid, t, fid, grams, day in rows:
+        if pid != person or t > start + 240:
+            close()
+            person, start, fb, cr = pid, t, 0.0, 0.0
+        first_day[pid] = min(first_day.get(pid, day), day)
+        last_day[pid] = max(last_day.get(pid, day), day)
+        v = b12.get(fid, math.nan)
+        if math.isnan(v) or not reliable.get(fid, True):
+            continue
+        listed = grams / 100 * v
+        fo = min(grams / 100 * max(0.0 if math.isnan(fort[fid]) else fort[fid], 0.0), listed)
+        cr += fo
+        fb += max(listed - fo, 0.0)
+    close()
+    return {p: totals[p] / (last_day[p] - first_day[p] + 1) for p in totals}
+
+
+def naive_per_person(d: pd.DataFrame, profiles: pd.DataFrame, foods: planner.FoodTable
+                     ) -> dict:
+    """What a script without the batch does: ``evaluate`` in a loop over people."""
+    out = {}
+    for row in profiles.itertuples():
+        plan = d[d["person_id"] == row.person_id]
+        prof = planner.Profile(age=row.age, sex=row.sex, diet=row.diet,
+                               conditions=[c for c in str(row.conditions).split(";") if c],
+                               authority=row.authority)
+        out[row.person_id] = planner.evaluate(plan, prof, foods).summary["absorbed_ug_per_day"]
+    return out
+
+
+# -- child process: one batch size --------------------------------------------------------
+def batch_child(n_rows: int, repeat: int, dask: bool) -> None:
+    foods = planner.load_foods(user_foods=False)
+    d, profiles = diaries(foods, n_rows)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    times = timed(lambda: evaluate_many(d, profiles, foods), repeat)
+    res = evaluate_many(d, profiles, foods)
+    out = {
+        "rows": len(d), "people": len(profiles), "times": times,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_before_batch_mb": rss_before / 1024,
+        "adequate_share": float(res["adequate"].mean()),
+    }
+    if dask:  # the largest size: also rows in random order, and Dask
+        mixed = d.sample(frac=1.0, random_state=0)
+        out["shuffled_times"] = timed(lambda: evaluate_many(mixed, profiles, foods), repeat)
+        import dask as dk
+
+        from planner.batch import evaluate_many_dask
+
+        with dk.config.set(scheduler="threads"):
+            out["dask_times"] = timed(
+                lambda: evaluate_many_dask(d, profiles, foods, npartitions=4).compute(),
+                max(1, repeat - 1), warmup=0)
+    print(json.dumps(out))
+
+
+def run_child(n_rows: int, repeat: int, dask: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--batch-child", str(n_rows), "--repeat", str(repeat)]
+    if dask:
+        cmd.append("--dask")
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the benchmarks ---------------------------------------------------------------------
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        mem = float("nan")
+    import numpy
+
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GB RAM; {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}, pandas "
+            f"{pd.__version__}, numpy {numpy.__version__}")
+
+
+def run_all(quick: bool) -> list[dict]:
+    rep = 3 if quick else 7
+    results: list[dict] = []
+
+    def add(name: str, seconds: float | list[float], target: float | None, note: str = "",
+            ratio: str = "") -> None:
+        """Record a result: one time, or several runs (median and best kept)."""
+        best = None
+        if isinstance(seconds, list):
+            best, seconds = min(seconds), statistics.median(seconds)
+        met = None if target is None else seconds <= target
+        results.append({"name": name, "seconds": seconds, "best": best, "target": target,
+                        "met": met, "note": note, "ratio": ratio})
+        flag = "" if met is None else ("  ok" if met else "  MISSED")
+        tgt = f" (target ≤ {ms(target)})" if target else ""
+        extra = f"  {ratio}" if ratio else ""
+        print(f"{name:<44} {ms(seconds):>12}{tgt}{flag}{extra}  {note}".rstrip(), flush=True)
+
+    # load
+    times = timed(lambda: planner.load_foods(user_foods=False), rep)
+    add("load_foods (shipped table, warm file cache)", times, 0.150,
+        f"{len(planner.load_foods(user_foods=False)):,} foods")
+    foods = planner.load_foods(user_foods=False)
+
+    # search
+    fresh = planner.load_foods(user_foods=False)
+    t0 = time.perf_counter()
+    fresh.search("milk")
+    add("search: first query (builds the word index)", time.perf_counter() - t0, None)
+    per_query = []
+    for _ in range(rep):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            foods.search(q)
+            per_query.append(time.perf_counter() - t0)
+    add("search: median query", statistics.median(per_query), None,
+        f"{len(QUERIES)} queries × {rep}")
+    add("search: p95 query", float(np.percentile(per_query, 95)), 0.015)
+
+    # evaluate
+    from planner.examples import EXAMPLES, load_example
+
+    week = load_example("vegan", foods)
+    vegan = planner.Profile(**EXAMPLES["vegan"].profile)
+    day1 = week[week["day"] == 1]
+    add("evaluate: 1 day (vegan example)", (
+        timed(lambda: planner.evaluate(day1, vegan, foods), rep)), None, f"{len(day1)} rows")
+    add("evaluate: 7 days (vegan example)", (
+        timed(lambda: planner.evaluate(week, vegan, foods), rep)), None, f"{len(week)} rows")
+    year = year_plan(foods)
+    add("evaluate: 365 days × 16 items", (
+        timed(lambda: planner.evaluate(year, vegan, foods), rep)), 0.050,
+        f"{len(year):,} rows")
+
+    # suggest
+    try:
+        from planner.suggest import suggest
+    except ImportError:
+        print("suggest: planner.suggest not available, skipped")
+    else:
+        add("suggest: 7-day vegan example", (
+            timed(lambda: suggest(week, vegan, foods), max(3, rep // 2))), 0.300)
+
+    # app rerun
+    app_rerun(add, max(3, rep // 2))
+
+    # batch
+    sizes = [10_000, 100_000] + ([] if quick else [1_000_000])
+    batch_median: dict[int, float] = {}
+    for n in sizes:
+        r = run_child(n, 3 if n >= 1_000_000 or quick else 5, dask=n == sizes[-1])
+        med = statistics.median(r["times"])
+        batch_median[n] = med
+        target = 10.0 if n >= 1_000_000 else None
+        add(f"batch: {n:,} rows ({r['people']:,} people)", r["times"], target,
+            f"peak RSS {r['peak_rss_mb']:,.0f} MB (before the batch "
+            f"{r['rss_before_batch_mb']:,.0f} MB)")
+        results[-1]["peak_rss_mb"] = r["peak_rss_mb"]
+        results[-1]["rows"] = n
+        if n >= 1_000_000:
+            ok = r["peak_rss_mb"] <= 2500
+            results.append({"name": "batch: 1,000,000 rows, peak RSS", "seconds": None,
+                            "best": None,
+                            "target": None, "met": ok, "note": f"{r['peak_rss_mb']:,.0f} MB "
+                            "(target ≤ 2,500 MB)", "ratio": ""})
+            print(f"{'batch: 1,000,000 rows, peak RSS':<44} {r['peak_rss_mb']:>9,.0f} MB "
+                  f"(target ≤ 2,500 MB)  {'ok' if ok else 'MISSED'}")
+        if "shuffled_times" in r:
+            add(f"batch: {n:,} rows in random order", r["shuffled_times"],
+                target, "diary rows shuffled (survey files come sorted by person)")
+        if "dask_times" in r:
+            add(f"batch with Dask (threads, 4 partitions): {n:,} rows",
+                r["dask_times"], None, "includes the shuffle by person")
+
+    # naive baselines, extrapolated to each batch size
+    d, profiles = diaries(foods, 10_000, seed=5)
+    fast = statistics.median(timed(lambda: evaluate_many(d, profiles, foods), rep))
+    slow = statistics.median(timed(lambda: naive_rows(d, profiles, foods), 1, warmup=0))
+    check = naive_rows(d, profiles, foods)
+    got = evaluate_many(d, profiles, foods).set_index("person_id")["absorbed_ug_per_day"]
+    assert np.allclose([check.get(p, 0.0) for p in got.index], got.to_numpy(), rtol=1e-9)
+    big = max(batch_median)
+
+    def ratios(naive_10k: float) -> str:
+        at_big = naive_10k * big / 10_000 / batch_median[big]
+        return (f"batch {naive_10k / fast:,.0f}× faster at 10,000 rows, "
+                f"≈ {at_big:,.0f}× at {big:,} rows")
+
+    add("naive: row-by-row Python loop, 10,000 rows", slow, None,
+        f"→ {big:,} rows ≈ {ms(slow * big / 10_000)} (extrapolated)", ratios(slow))
+    sub = profiles.iloc[:20]
+    per = statistics.median(timed(lambda: naive_per_person(d, sub, foods), 1, warmup=0))
+    per_10k = per / len(sub) * len(profiles)
+    add("naive: evaluate() per person, 10,000 rows", per_10k, None,
+        f"timed on 20 people; → {big:,} rows ≈ {ms(per_10k * big / 10_000)}",
+        ratios(per_10k))
+    return results
+
+
+def app_rerun(add: Callable, repeat: int) -> None:
+    app = ROOT / "app.py"
+    if not app.is_file() or app.stat().st_size < 2000:
+        print("app rerun: app.py is a placeholder, skipped")
+        return
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no bare-mode warnings
+    try:
+        from streamlit.testing.v1 import AppTest
+    except ImportError:
+        print("app rerun: streamlit not installed, skipped")
+        return
+    import logging
+
+    at = AppTest.from_file(str(app), default_timeout=60)
+    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    at.run()
+    at.selectbox(key="start_choice").set_value("vegan")
+    at.button(key="load_start").click()
+    at.run()
+    authorities = ["EFSA", "NASEM"]
+    times = []
+    for i in range(repeat + 1):
+        at.selectbox(key="p_authority").set_value(authorities[i % 2])
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+        if at.exception:
+            print("app rerun: the app raised", [e.value for e in at.exception])
+            return
+    add("app rerun after a widget change (AppTest)", times[1:], None,
+        "vegan example loaded; authority changed")
+
+
+LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def markdown(results: list[dict], quick: bool) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `.venv/bin/python benchmarks/run.py --write` (`make bench` runs it "
+        "without `--write`). Times are medians of several runs, with the best run beside "
+        "them (search: also the 95th percentile of single queries); each batch size "
+        "runs in its own child process and "
+        "its peak memory is that process's maximum resident set size (`ru_maxrss`), "
+        "including Python, pandas, the food table and the synthetic diaries.",
+        "",
+        f"Machine: {machine()}.",
+        f"Run: {time.strftime('%Y-%m-%d %H:%M')}{' (--quick)' if quick else ''}; load "
+        f"average (1 min) at the start {LOAD_AT_START:.2f} on {os.cpu_count()} cores "
+        "(above ≈ 0.5 other work was running and the medians are pessimistic).",
+        "",
+        "| Benchmark | Median | Best | Target | Met | Notes |",
+        "|---|---:|---:|---:|:---:|---|",
+    ]
+    for r in results:
+        t = "" if r["seconds"] is None else ms(r["seconds"])
+        tgt = "" if r["target"] is None else f"≤ {ms(r['target'])}"
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        note = "; ".join(x for x in (r["ratio"], r["note"]) if x)
+        best = "" if r.get("best") is None else ms(r["best"])
+        lines.append(f"| {r['name']} | {t} | {best} | {tgt} | {met} | {note} |")
+    lines += ["", BENCH_NOTES]
+    return "\n".join(lines) + "\n"
+
+
+BENCH_NOTES = """\
+## What is measured
+
+* **load**: `planner.load_foods(user_foods=False)`: reading and checking the shipped
+  gzip tables (foods and portions), file already in the OS cache.
+* **search**: `FoodTable.search` over typical queries with typos ("brocoli", "chedar
+  cheese"); the word index is built once per table, on the first query.
+* **evaluate**: `planner.evaluate` of the vegan example day and week, and of a 365-day
+  plan with 16 items a day (5,840 rows), validation included.
+* **suggest**: `planner.suggest.suggest` on the vegan example week.
+* **app rerun**: Streamlit's `AppTest` re-running `app.py` after the authority selectbox
+  changes, with the vegan example week loaded.
+* **batch**: `planner.batch.evaluate_many` on synthetic diaries drawn from the real food
+  table: 7 days, 4 eating occasions (clock times spread within breakfast, lunch, snack,
+  dinner), 3–4 foods each (≈ 98 rows per person), grams log-normal around 120 g, a mix of
+  ages, diets, conditions and authorities. Data generation is not timed.
+* **naive baselines**: the same absorbed figure computed by a plain Python loop over
+  rows (dict look-ups, events closed as the loop walks through time, one scalar model
+  call per event), and by calling `planner.evaluate` once per person, timed on 10,000
+  rows (the per-person loop on 20 people) and extrapolated linearly. The loop's result
+  is checked against the batch before it is reported.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, no 1M-row batch")
+    ap.add_argument("--write", action="store_true", help="rewrite docs/benchmarks.md")
+    ap.add_argument("--batch-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=3, help=argparse.SUPPRESS)
+    ap.add_argument("--dask", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.batch_child:
+        batch_child(args.batch_child, args.repeat, args.dask)
+        return 0
+    print(f"Machine: {machine()}\n")
+    results = run_all(args.quick)
+    if args.write:
+        path = ROOT / "docs" / "benchmarks.md"
+        path.write_text(markdown(results, args.quick), encoding="utf-8")
+        print(f"\nwrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
