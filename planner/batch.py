@@ -35,10 +35,10 @@ from planner.absorption import (
     params_for,
 )
 from planner.errors import InputError
-from planner.evaluate import _TOL  # the same tolerance as evaluate() on the lines
+from planner.evaluate import LINE_TOLERANCE_UG, split_b12  # the same arithmetic and tolerance
 from planner.foods import FoodTable
 from planner.plan import MAX_DAY, MAX_DOSE_UG, MAX_GRAMS, SUPPLEMENT_FORMS, raise_problems
-from planner.profile import _SEX_ALIASES, MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEXES, Profile
+from planner.profile import MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEX_ALIASES, SEXES, Profile
 from planner.recommendations import (
     AGE_EPS_YEARS,
     load_recommendations,
@@ -227,7 +227,7 @@ class _People:
         if "sex" in p.columns:
             blank = _blank(p["sex"])
             raw = p["sex"].astype(object).where(~blank, "female")
-            key = raw.map(lambda v: _SEX_ALIASES.get(str(v).strip().lower(),
+            key = raw.map(lambda v: SEX_ALIASES.get(str(v).strip().lower(),
                                                      str(v).strip().lower()))
             bad = ~key.isin(SEXES).to_numpy(dtype=bool)
             if bad.any():
@@ -640,19 +640,14 @@ def _evaluate_core(
             hint = f" Did you mean {', '.join(close)} for {bad_ids[0]}?" if close else ""
         raise InputError(f"The diary table has food id(s) not in the food table: "
                          f"{_listed(bad_ids)}.{hint}")
-    b12 = look["b12_ug"].to_numpy(dtype="float64")[fcodes]
-    fort = look["b12_fortified_ug"].to_numpy(dtype="float64")[fcodes]
-    reliable = look["b12_reliable"].astype(object).fillna(True).to_numpy(dtype=bool)[fcodes]
-    with np.errstate(invalid="ignore"):
-        listed = np.where(food, grams / 100.0 * b12, dose)
-        fort_ug = np.where(food, grams / 100.0 * np.clip(np.nan_to_num(fort), 0, None), dose)
-    fort_ug = np.minimum(fort_ug, np.nan_to_num(listed))
-    unknown = food & np.isnan(b12)
-    unreliable = food & ~reliable & ~unknown
-    counted = ~unknown & ~unreliable
-    ingested = np.where(counted, np.nan_to_num(listed), 0.0)
-    fortified = np.where(counted, fort_ug, 0.0)
-    food_bound = np.clip(ingested - fortified, 0.0, None)
+    b = split_b12(
+        supp, grams, dose,
+        look["b12_ug"].to_numpy(dtype="float64")[fcodes],
+        look["b12_fortified_ug"].to_numpy(dtype="float64")[fcodes],
+        look["b12_reliable"].astype(object).fillna(True).to_numpy(dtype=bool)[fcodes],
+    )
+    ingested, fortified, food_bound = b["ingested"], b["fortified"], b["food_bound"]
+    unknown = b["unknown"]
 
     # -- dose events and absorption --------------------------------------------------------
     P = people.n
@@ -709,8 +704,8 @@ def _evaluate_core(
         "target_intake_ug": people.value,
         "target_absorbed_ug": people.target_absorbed,
         "requirement_absorbed_ug": people.requirement_absorbed,
-        "adequate": absorbed + _TOL >= people.requirement_absorbed,
-        "meets_target": absorbed + _TOL >= people.target_absorbed,
+        "adequate": absorbed + LINE_TOLERANCE_UG >= people.requirement_absorbed,
+        "meets_target": absorbed + LINE_TOLERANCE_UG >= people.target_absorbed,
         "authority": pd.Series(people.authority, dtype="str"),
         "life_stage": pd.Series(people.life_stage, dtype="str"),
     })

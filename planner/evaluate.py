@@ -32,7 +32,7 @@ from planner.recommendations import Recommendation, recommended_intake
 from planner.schema import SUPPLEMENT_PREFIX
 
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
-_TOL = 1e-9  # float tolerance when comparing with a line [µg]
+LINE_TOLERANCE_UG = 1e-9  # float tolerance when comparing with a line [µg]
 
 
 @dataclass
@@ -95,12 +95,62 @@ def _span(first: int, last: int, days: object) -> int:
     return int(d)
 
 
+def split_b12(
+    supplement: np.ndarray,
+    grams: np.ndarray,
+    dose_ug: np.ndarray,
+    b12_per_100g: np.ndarray,
+    fortified_per_100g: np.ndarray,
+    reliable: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Listed, counted, crystalline and food-bound B12 per row (vectorised).
+
+    Parameters
+    ----------
+    supplement : numpy.ndarray of bool
+        Supplement rows (their B12 is ``dose_ug``, all crystalline).
+    grams : numpy.ndarray
+        Amount of food [g]; ignored on supplement rows.
+    dose_ug : numpy.ndarray
+        Supplement dose [µg]; ignored on food rows.
+    b12_per_100g, fortified_per_100g : numpy.ndarray
+        The food's B12 and its crystalline (fortified) part [µg/100 g]; NaN = unknown.
+    reliable : numpy.ndarray of bool
+        False for sources whose B12 is not dependable (counted 0).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``listed`` (what the table gives for the amount; NaN unknown), ``ingested``
+        (counted), ``fortified`` (crystalline), ``food_bound`` [µg]; ``unknown`` and
+        ``unreliable`` masks. Unknown and unreliable rows count 0.
+    """
+    food = ~supplement
+    with np.errstate(invalid="ignore"):
+        listed = np.where(food, grams / 100.0 * b12_per_100g, dose_ug)
+        fort_ug = np.where(
+            food, grams / 100.0 * np.clip(np.nan_to_num(fortified_per_100g), 0, None), dose_ug
+        )
+    fort_ug = np.minimum(fort_ug, np.nan_to_num(listed))
+    unknown = food & np.isnan(b12_per_100g)
+    unreliable = food & ~reliable & ~unknown
+    counted = ~unknown & ~unreliable
+    ingested = np.where(counted, np.nan_to_num(listed), 0.0)
+    fortified = np.where(counted, fort_ug, 0.0)
+    return {
+        "listed": listed,
+        "ingested": ingested,
+        "fortified": fortified,
+        "food_bound": np.clip(ingested - fortified, 0.0, None),
+        "unknown": unknown,
+        "unreliable": unreliable,
+    }
+
+
 def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarray]:
-    """Listed, counted, crystalline and food-bound B12 per plan row (vectorised)."""
+    """Look up each plan row's food and split its B12 (see :func:`split_b12`)."""
     n = len(p)
     supp = p["food_id"].str.startswith(SUPPLEMENT_PREFIX).to_numpy(dtype=bool)
-    grams = p["grams"].to_numpy(dtype="float64")
-    dose = p["dose_ug"].to_numpy(dtype="float64")
     b12 = np.full(n, np.nan)
     fort = np.zeros(n)
     reliable = np.ones(n, dtype=bool)
@@ -112,26 +162,11 @@ def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarr
         fort = look["b12_fortified_ug"].to_numpy(dtype="float64")[codes]
         reliable = look["b12_reliable"].fillna(True).to_numpy(dtype=bool)[codes]
         note = look["b12_note"].fillna("").to_numpy(dtype=object)[codes]
-    food = ~supp
-    with np.errstate(invalid="ignore"):
-        listed = np.where(food, grams / 100.0 * b12, dose)
-        fort_ug = np.where(food, grams / 100.0 * np.clip(np.nan_to_num(fort), 0, None), dose)
-    fort_ug = np.minimum(fort_ug, np.nan_to_num(listed))
-    unknown = food & np.isnan(b12)
-    unreliable = food & ~reliable & ~unknown
-    counted = ~unknown & ~unreliable
-    ingested = np.where(counted, np.nan_to_num(listed), 0.0)
-    fortified = np.where(counted, fort_ug, 0.0)
-    return {
-        "supplement": supp,
-        "listed": listed,
-        "ingested": ingested,
-        "fortified": fortified,
-        "food_bound": np.clip(ingested - fortified, 0.0, None),
-        "unknown": unknown,
-        "unreliable": unreliable,
-        "note": np.where(unreliable, note, ""),
-    }
+    out = split_b12(supp, p["grams"].to_numpy(dtype="float64"),
+                    p["dose_ug"].to_numpy(dtype="float64"), b12, fort, reliable)
+    out["supplement"] = supp
+    out["note"] = np.where(out["unreliable"], note, "")
+    return out
 
 
 def _share(part: np.ndarray, total: np.ndarray, absorbed: np.ndarray) -> np.ndarray:
@@ -325,8 +360,8 @@ def _evaluate_valid(
     # -- summary -----------------------------------------------------------------------
     absorbed_pd = float(absorbed.sum()) / span
     uncounted = float(np.nan_to_num(np.where(b["unreliable"], b["listed"], 0.0)).sum())
-    adequate = absorbed_pd + _TOL >= rec.requirement_absorbed_ug
-    meets = absorbed_pd + _TOL >= rec.target_absorbed_ug
+    adequate = absorbed_pd + LINE_TOLERANCE_UG >= rec.requirement_absorbed_ug
+    meets = absorbed_pd + LINE_TOLERANCE_UG >= rec.target_absorbed_ug
     if meets:
         status = "meets the goal"
     elif adequate:
@@ -392,7 +427,7 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
             "unreliable_source", "warning",
             f"{len(unrel)} item(s) are not reliable B12 sources (inactive analogues) and "
             f"count 0: {detail}.", "[WATANABE-07] [VH-PLANT]"))
-    if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + _TOL).any():
+    if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + LINE_TOLERANCE_UG).any():
         out.append(_flag(
             "above_evm_guidance", "info",
             "On some days supplements give more than 2000 µg, the UK EVM guidance level "

@@ -16,7 +16,7 @@ from planner.recommendations import AUTHORITIES, normalise_authority
 from planner.schema import DIET_ORDER
 
 SEXES: tuple[str, ...] = ("female", "male")
-_SEX_ALIASES = {"f": "female", "w": "female", "woman": "female", "m": "male", "man": "male"}
+SEX_ALIASES = {"f": "female", "w": "female", "woman": "female", "m": "male", "man": "male"}
 MAX_AGE_YEARS = 125.0  # plausibility bound (oldest verified human: 122 y), not a model constant
 #: Ages at which pregnancy or lactation is accepted [y]: a plausibility bound.
 REPRODUCTIVE_AGE_YEARS = (10.0, 60.0)
@@ -100,7 +100,7 @@ class Profile:
             raise InputError("age is missing; give the age in years (or age_months).")
         else:
             age = _age(self.age, "age", 1.0)
-        sex = _SEX_ALIASES.get(str(self.sex).strip().lower(), str(self.sex).strip().lower())
+        sex = SEX_ALIASES.get(str(self.sex).strip().lower(), str(self.sex).strip().lower())
         if sex not in SEXES:
             raise InputError(f"sex {self.sex!r} must be one of {', '.join(SEXES)}.")
         diet = str(self.diet).strip().lower()
