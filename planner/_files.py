@@ -7,6 +7,10 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+
+from planner.errors import DataFileError
+
 
 def _fsync_dir(folder: Path) -> None:
     if os.name != "posix":
@@ -55,3 +59,20 @@ def move_aside(path: Path) -> Path | None:
     return target
 
 
+
+
+def read_text_csv(path: str | Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Read a human-edited CSV data file as text, with exactly ``columns`` in order.
+
+    Raises :class:`DataFileError` naming the file when it is missing, unreadable or
+    lacks a column.
+    """
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise DataFileError(f"Data file {path} is missing or unreadable ({exc}).") from exc
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise DataFileError(f"Data file {path}: missing column(s) {', '.join(missing)}.")
+    return raw[list(columns)].copy()

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
 
@@ -90,15 +91,7 @@ def _as_bool(series: pd.Series) -> pd.Series:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
-        raise DataFileError(f"Data file {path} is missing or unreadable ({exc}).") from exc
-    missing = [c for c in _COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataFileError(f"Data file {path}: missing column(s) {', '.join(missing)}.")
-    df = raw[list(_COLUMNS)].copy()
+    df = read_text_csv(path, _COLUMNS)
     for c in ("authority", "life_stage", "kind", "status", "source", "note"):
         df[c] = df[c].astype(str).str.strip()
     for c in ("age_min_years", "age_max_years", "value_ug", "ear_ug"):

@@ -81,6 +81,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.absorption import (
     CONDITIONS,
@@ -385,15 +386,7 @@ _SUPP_COLUMNS = ("kind", "name", "dose_ug", "doses_per_week", "min_dose_ug", "ma
 
 @lru_cache(maxsize=4)
 def _load_supplements(path: str) -> tuple[tuple[float, ...], pd.DataFrame]:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
-        raise DataFileError(f"Data file {path} is missing or unreadable ({exc}).") from exc
-    missing = [c for c in _SUPP_COLUMNS if c not in raw.columns]
-    if missing:
-        raise DataFileError(f"Data file {path}: missing column(s) {', '.join(missing)}.")
-    df = raw[list(_SUPP_COLUMNS)].apply(lambda s: s.astype(str).str.strip())
+    df = read_text_csv(path, _SUPP_COLUMNS).apply(lambda s: s.str.strip())
     for c in ("dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug"):
         df[c] = pd.to_numeric(df[c].replace("", "nan"), errors="coerce").astype("float64")
     problems = []

@@ -30,3 +30,17 @@ def foods():
     from planner import load_foods
 
     return load_foods(user_foods=False)
+
+
+@pytest.fixture(scope="session")
+def make_httpserver():
+    """pytest-httpserver's server, on 127.0.0.1 only (never "localhost", which may resolve
+    to another address) and threaded, so a deliberately slow handler does not block."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()

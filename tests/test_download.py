@@ -121,24 +121,13 @@ class Release:
         return handle
 
 
-@pytest.fixture(scope="module")
-def _server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
 @pytest.fixture
-def server(_server):
-    _server.clear()
+def server(httpserver):
     release = Release()
     for name in FILES:
-        _server.expect_request(url_name(name)).respond_with_handler(release.handler(name))
-    _server.release = release
-    yield _server
-    _server.clear()
+        httpserver.expect_request(url_name(name)).respond_with_handler(release.handler(name))
+    httpserver.release = release
+    return httpserver
 
 
 class FakeBuild:

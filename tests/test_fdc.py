@@ -57,23 +57,6 @@ def load(name: str):
     return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-# -- a local server (127.0.0.1 only, threaded so a slow handler does not block) -------------
-@pytest.fixture(scope="module")
-def _server():
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
-
-
-@pytest.fixture
-def httpserver(_server):
-    _server.clear()
-    yield _server
-    _server.clear()
-
-
 @pytest.fixture(autouse=True)
 def _no_env_key(monkeypatch):
     monkeypatch.delenv("FDC_API_KEY", raising=False)
