@@ -1,0 +1,693 @@
+"""The Streamlit app, driven by Streamlit's own test harness (no browser).
+
+Every flow of the app is exercised: profiles, example plans, the plan editor (edits,
+deletions, additions through its session state), adding foods and supplements, the
+suggestions panel, a food from a label, FoodData Central, CSV upload (good and hostile
+files) and the download. After every run the page must hold no exception element.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PLANS = Path(__file__).parent / "data" / "plans"
+FDC_DATA = Path(__file__).parent / "data" / "fdc"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(monkeypatch):
+    """``st.cache_data`` leaks between AppTest runs (streamlit issue #9139): clear it.
+
+    ``st.cache_resource`` (the food table, keyed by the saved-foods file; the
+    suggestions, keyed by module, plan and profile) is keyed by everything it depends on,
+    so it may be shared: that keeps the suite fast.
+    """
+    import streamlit as st
+
+    monkeypatch.delenv("FDC_API_KEY", raising=False)
+    monkeypatch.delenv("B12_FDC_BASE_URL", raising=False)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return run(AppTest.from_file(APP, default_timeout=30))
+
+
+def load(at: AppTest, example: str, match_profile: bool = True) -> AppTest:
+    at.selectbox(key="start_choice").set_value(example)
+    if example != "empty":
+        at.checkbox(key="match_profile").set_value(match_profile)
+    at.button(key="load_start").click()
+    return run(at)
+
+
+def plan(at: AppTest) -> pd.DataFrame:
+    return at.session_state["plan"]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def mode(at: AppTest, which: str) -> AppTest:
+    """Open one of the "Add to the plan" forms (food, supplement, label, fdc)."""
+    at.radio(key="add_mode").set_value(which)
+    return run(at)
+
+
+def edit(at: AppTest, edited=None, added=None, deleted=None) -> AppTest:
+    """Simulate the data editor: set its state as the frontend would, then rerun."""
+    key = f"plan_editor_{at.session_state['editor_version']}"
+    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": added or [],
+                             "deleted_rows": deleted or []}
+    return run(at)
+
+
+# -- first page -------------------------------------------------------------------------------
+def test_first_page_explains_itself(app):
+    assert app.title[0].value == "B12 Planner"
+    assert "Your plan is empty" in texts(app.info)
+    assert len(plan(app)) == 0
+    everything = texts(app.caption) + texts(app.markdown)
+    assert everything.count("Not medical advice") == 1
+    mode(app, "fdc")
+    assert "Search all of USDA FoodData Central" in texts(app.info)
+    assert "api-key-signup" in texts(app.info)
+
+
+# -- example plans ------------------------------------------------------------------------------
+@pytest.mark.parametrize("example, diet, status", [
+    ("vegan", "vegan", "Too low"),
+    ("vegetarian", "vegetarian", "Too low"),
+    ("older_adult", "omnivore", "Meets the goal"),
+    ("omnivore", "omnivore", "Meets the goal"),
+])
+def test_example_plans_load_and_evaluate(app, example, diet, status):
+    load(app, example)
+    assert len(plan(app)) > 50
+    assert app.session_state["p_diet"] == diet
+    m = metrics(app)
+    assert m["Status"] == status
+    assert m["B12 eaten per day"].endswith("µg")
+    assert m["Time to depletion"]
+    assert len([e for e in app.get("vega_lite_chart")]) == 3  # day, split, store
+    assert "Loaded the" in texts(app.success)
+
+
+def test_day_chart_has_meals_in_order_and_a_target_line(app):
+    load(app, "omnivore")
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    bars, rule = spec["layer"][0], spec["layer"][1]
+    assert bars["encoding"]["color"]["scale"]["domain"] == ["breakfast", "lunch", "snack",
+                                                            "dinner"]
+    assert rule["mark"]["type"] == "rule"
+    app.radio(key="chart_measure").set_value("absorbed_ug")
+    run(app)
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert "absorbed" in spec["layer"][0]["encoding"]["y"]["title"]
+
+
+def test_loading_replaces_and_undo_restores(app):
+    load(app, "vegan")
+    load(app, "omnivore")
+    assert app.session_state["plan_name"] == "Omnivore week"
+    app.button(key="undo").click()
+    run(app)
+    assert app.session_state["plan_name"] == "Vegan week"
+    assert (plan(app)["food_id"] == "sr28:16114").any()  # tempeh is back
+
+
+def test_example_without_changing_my_profile(app):
+    app.selectbox(key="p_diet").set_value("pescatarian")
+    run(app)
+    load(app, "vegan", match_profile=False)
+    assert app.session_state["p_diet"] == "pescatarian"
+
+
+def test_empty_plan(app):
+    load(app, "vegan")
+    load(app, "empty")
+    assert len(plan(app)) == 0
+    assert "Your plan is empty" in texts(app.info)
+
+
+# -- profiles -----------------------------------------------------------------------------------
+def test_pregnancy_raises_the_target_and_men_cannot_be_pregnant(app):
+    load(app, "vegetarian")
+    assert "Pregnant" in [c.label for c in app.sidebar.checkbox]
+    app.checkbox(key="p_pregnant").check()
+    run(app)
+    assert metrics(app)["Your target (RDA)"] == "2.6 µg eaten"
+    app.radio(key="p_sex").set_value("male")
+    run(app)
+    assert "Pregnant" not in [c.label for c in app.sidebar.checkbox]
+    assert metrics(app)["Your target (RDA)"] == "2.4 µg eaten"
+
+
+def test_lactation_vegan_gets_daily_source_warning(app):
+    load(app, "vegan")
+    app.checkbox(key="p_lactating").check()
+    run(app)
+    assert metrics(app)["Your target (RDA)"] == "2.8 µg eaten"
+    assert "every day" in texts(app.warning)
+
+
+@pytest.mark.parametrize("condition, where, words", [
+    ("metformin", "warning", "Metformin"),
+    ("ppi", "warning", "Proton-pump"),
+    ("pernicious_anemia", "error", "clinician"),
+    ("bariatric_surgery", "error", "clinician"),
+    ("nitrous_oxide", "error", "medical care"),
+])
+def test_conditions_are_flagged_in_plain_words(app, condition, where, words):
+    load(app, "older_adult")
+    app.multiselect(key="p_conditions").set_value([condition])
+    run(app)
+    assert words in texts(getattr(app, where))
+    assert "Sources:" in texts(getattr(app, where))
+
+
+def test_acid_reducer_lowers_absorption_of_food_b12(app):
+    load(app, "older_adult")
+    before = float(metrics(app)["B12 absorbed per day"].split()[0])
+    app.multiselect(key="p_conditions").set_value(["ppi"])
+    run(app)
+    after = float(metrics(app)["B12 absorbed per day"].split()[0])
+    assert after < 0.5 * before
+    assert metrics(app)["Status"] == "Too low"
+
+
+def test_neurological_symptoms_send_to_a_doctor(app):
+    app.checkbox(key="p_neuro").check()
+    run(app)
+    assert "See a doctor soon" in texts(app.error)
+
+
+def test_authority_in_force_and_side_by_side_table(app):
+    load(app, "omnivore")
+    app.selectbox(key="p_authority").set_value("EFSA")
+    run(app)
+    assert metrics(app)["Your target (AI)"] == "4 µg eaten"
+    assert "European Food Safety Authority" in texts(app.caption)
+    table = app.dataframe[0].value
+    assert list(table["Authority"].str[:2]) == ["US", "Eu", "Ge", "UK", "WH"]
+    assert table.loc[table["In use"] == "yes", "Authority"].str.contains("European").all()
+
+
+def test_unconfirmed_child_band_is_said(app):
+    load(app, "vegetarian", match_profile=False)
+    app.number_input(key="p_age").set_value(8)
+    app.selectbox(key="p_authority").set_value("EFSA")
+    run(app)
+    assert "unconfirmed" in texts(app.caption)
+    assert "unconfirmed" in texts(app.warning)
+
+
+def test_body_store_setting_changes_time_to_depletion(app):
+    load(app, "vegan")
+    long = metrics(app)["Time to depletion"]
+    app.number_input(key="p_store").set_value(600.0)
+    run(app)
+    short = metrics(app)["Time to depletion"]
+    assert long != short
+
+
+# -- plan editor --------------------------------------------------------------------------------
+def test_edit_delete_and_add_rows_through_the_editor(app):
+    load(app, "omnivore")
+    n = len(plan(app))
+    first = plan(app).iloc[0]
+    edit(app, edited={0: {"grams": 10.0}}, deleted=[1, 2])
+    p = plan(app)
+    assert len(p) == n - 2
+    row = p[(p["food_id"] == first["food_id"]) & (p["day"] == 1)].iloc[0]
+    assert row["grams"] == 10.0 and row["portion"] == ""  # the measure no longer applies
+    edit(app, added=[{"day": 3, "meal": "snack", "food_id": "sr28:01129", "grams": 50}])
+    p = plan(app)
+    assert len(p) == n - 1
+    assert ((p["food_id"] == "sr28:01129") & (p["day"] == 3)).any()
+    assert "Plan updated" in texts(app.success)
+
+
+BAD_EDITS = [
+    {"edited_rows": {0: {"grams": 99999.0}}},
+    {"edited_rows": {0: {"grams": -5}}},
+    {"edited_rows": {0: {"day": 0}}},
+    {"edited_rows": {0: {"time": "=cmd|' /C calc'!A0"}}},
+    {"edited_rows": {0: {"meal": ""}}},
+    {"added_rows": [{"day": 1, "meal": "lunch", "food_id": "nope", "grams": "abc"}]},
+    {"added_rows": [{"day": 1, "meal": "lunch", "food_id": "supplement:unicorn",
+                     "dose_ug": 1e9}]},
+]
+
+
+def test_bad_edits_leave_the_plan_intact(app):
+    load(app, "vegetarian")
+    before = plan(app).copy()
+    for bad in BAD_EDITS:  # one session, one bad edit after another
+        edit(app, edited=bad.get("edited_rows"), added=bad.get("added_rows"))
+        pd.testing.assert_frame_equal(plan(app), before, obj=str(bad))
+        assert "your plan is unchanged" in texts(app.error), bad
+        run(app)  # the bad edit is gone from the editor: no repeated error
+        assert "your plan is unchanged" not in texts(app.error), bad
+
+
+def test_editor_shows_unknown_b12_as_unknown(app, foods):
+    unknown = foods.df.index[foods.df["b12_ug"].isna() & (foods.df["diet"] == "vegan")][0]
+    load(app, "empty")
+    edit(app, added=[{"day": 1, "meal": "lunch", "food_id": unknown, "grams": 100}])
+    view = app.dataframe[-1].value
+    assert view.loc[view["food_id"] == unknown, "b12"].tolist() == ["unknown"]
+    assert "unknown" in texts(app.caption)
+    assert metrics(app)["B12 eaten per day"] == "at least 0.0 µg"
+    assert "no USDA B12 value" in texts(app.info)
+
+
+# -- add a food ---------------------------------------------------------------------------------
+def test_add_a_food_with_a_portion_every_day(app):
+    load(app, "vegan")
+    n = len(plan(app))
+    app.text_input(key="food_query").input("soy milk")
+    run(app)
+    choice = app.selectbox(key="food_choice")
+    assert "µg B12 per 100 g" in choice.format_func(choice.value)
+    app.selectbox(key="food_choice").set_value("fndds:11320100")
+    run(app)
+    app.selectbox(key="food_portion_fndds:11320100").set_value("1 cup")
+    app.number_input(key="food_count").set_value(2.0)
+    app.multiselect(key="food_days").set_value(["Every day"])
+    app.selectbox(key="food_meal").set_value("lunch")
+    app.button(key="add_food").click()
+    run(app)
+    p = plan(app)
+    added = p[(p["food_id"] == "fndds:11320100") & (p["meal"] == "lunch")]
+    assert len(p) == n + 7 and len(added) == 7
+    assert set(added["grams"]) == {488.0} and set(added["portion"]) == {"2 cup"}
+    assert "Added Soy milk, unsweetened" in texts(app.success)
+
+
+def test_add_a_food_in_grams_on_chosen_days(app):
+    load(app, "empty")
+    app.text_input(key="food_query").input("salmon")
+    app.checkbox(key="food_diet_only").uncheck()
+    run(app)
+    fid = app.selectbox(key="food_choice").value
+    app.selectbox(key=f"food_portion_{fid}").set_value("grams")
+    run(app)
+    app.number_input(key="food_grams").set_value(150.0)
+    app.multiselect(key="food_days").set_value([2, 5])
+    app.button(key="add_food").click()
+    run(app)
+    assert plan(app)["day"].tolist() == [2, 5]
+    assert set(plan(app)["grams"]) == {150.0}
+
+
+def _offered(at: AppTest) -> list[str]:
+    boxes = [s for s in at.selectbox if s.key == "food_choice"]
+    if not boxes:
+        return []
+    return list(boxes[0].proto.options)  # the labels people see
+
+
+def test_search_is_filtered_to_the_diet(app, foods):
+    app.selectbox(key="p_diet").set_value("vegan")
+    app.text_input(key="food_query").input("cheese")
+    run(app)
+    assert "(vegan)" in app.checkbox(key="food_diet_only").label
+    labels = _offered(app)
+    assert labels, "vegan cheese alternatives exist"
+    described = set(foods.df.loc[foods.allowed("vegan"), "description"])
+    assert all(label.rsplit(" (", 1)[0] in described for label in labels)
+    app.checkbox(key="food_diet_only").uncheck()
+    run(app)
+    assert len(_offered(app)) > len(labels) or any(
+        "Cheese, cheddar" in lab for lab in _offered(app))
+
+
+@pytest.mark.parametrize("query", ["=HYPERLINK(\"http://x\")", "'; DROP TABLE foods;--",
+                                   "x" * 500, "🙂🙂🙂", "\x00\x01"])
+def test_hostile_search_text_is_harmless(app, query):
+    app.text_input(key="food_query").input(query)
+    run(app)
+    shown = texts(app.warning) + texts(app.caption)
+    assert "No food matches" in shown or "Search the USDA table" in shown or [
+        s for s in app.selectbox if s.key == "food_choice"]
+
+
+def test_absurd_numbers_in_widgets_end_readably(app, foods):
+    """Out-of-range numbers (which the browser refuses) never crash the app or lose rows."""
+    from planner.plan import validate_plan
+
+    load(app, "vegan")
+    n = len(plan(app))
+    for key, value in [("p_age", 999), ("p_age", -5), ("p_store", 1e12),
+                       ("p_store", float("nan"))]:
+        app.number_input(key=key).set_value(value)
+        run(app)
+    mode(app, "supplement")
+    for value in (1e12, -1.0, float("inf")):
+        app.number_input(key="sup_dose").set_value(value)
+        app.button(key="add_sup").click()
+        run(app)
+    mode(app, "label")
+    app.text_input(key="lbl_name").input("x" * 10_000)
+    app.number_input(key="lbl_serving").set_value(1e30)
+    app.button(key="lbl_save").click()
+    run(app)
+    p = plan(app)
+    assert len(p) >= n
+    validate_plan(p, foods)  # whatever happened, the plan is still a valid plan
+
+
+# -- supplements --------------------------------------------------------------------------------
+@pytest.mark.parametrize("frequency, days", [
+    ("daily", [1, 2, 3, 4, 5, 6, 7]), ("twice weekly", [1, 4]), ("weekly", [1]),
+])
+def test_supplement_regimens(app, frequency, days):
+    load(app, "vegan")
+    before = metrics(app)["B12 absorbed per day"]
+    mode(app, "supplement")
+    app.number_input(key="sup_dose").set_value(1000.0)
+    app.selectbox(key="sup_freq").set_value(frequency)
+    app.selectbox(key="sup_meal").set_value("dinner")
+    app.button(key="add_sup").click()
+    run(app)
+    sup = plan(app)[plan(app)["food_id"] == "supplement:cyanocobalamin"]
+    assert sup["day"].tolist() == days
+    assert set(sup["dose_ug"]) == {1000.0} and set(sup["meal"]) == {"dinner"}
+    assert metrics(app)["B12 absorbed per day"] != before
+
+
+def test_a_daily_supplement_fixes_the_vegan_week(app):
+    load(app, "vegan")
+    assert metrics(app)["Status"] == "Too low"
+    mode(app, "supplement")
+    app.number_input(key="sup_dose").set_value(250.0)
+    app.button(key="add_sup").click()
+    run(app)
+    assert metrics(app)["Status"] == "Meets the goal"
+
+
+# -- suggestions --------------------------------------------------------------------------------
+@pytest.fixture
+def fake_suggestions(monkeypatch):
+    """A stand-in for planner.suggest with the agreed interface (foods, supplements,
+    additions, plan, messages), to test the panel's wiring on its own."""
+    mod = types.ModuleType("planner.suggest")
+
+    class Result:
+        status = "plan_found"
+
+        def __init__(self, plan):
+            rows = [{"day": d, "meal": "breakfast", "food_id": "fndds:11320100",
+                     "portion": "1 cup", "grams": 244.0} for d in range(1, 8)]
+            self.foods = [{"title": "Soy milk, 1 cup every breakfast", "detail": "0.95 µg",
+                           "rows": rows}]
+            self.supplements = pd.DataFrame([
+                {"option": 0, "title": "50 µg every day", "day": d, "meal": "breakfast",
+                 "food_id": "supplement:cyanocobalamin", "dose_ug": 50.0}
+                for d in range(1, 8)])
+            self.additions = pd.DataFrame(rows).assign(
+                description="Soy milk, unsweetened", dose_ug=float("nan"))
+            self.plan = pd.concat([plan, self.additions], ignore_index=True)
+            self.messages = ["You are 1.0 µg short.", "Fortified foods are reliable."]
+
+    mod.suggest = lambda plan, profile, foods, **kw: Result(plan)
+    monkeypatch.setitem(sys.modules, "planner.suggest", mod)
+    return mod
+
+
+def test_suggestions_apply_with_one_click(app, fake_suggestions):
+    load(app, "vegan")
+    n = len(plan(app))
+    assert "You are 1.0 µg short." in texts(app.info)
+    app.button(key="sugg_Supplement regimens_0").click()
+    run(app)
+    assert len(plan(app)) == n + 7
+    assert metrics(app)["Status"] == "Meets the goal"  # re-evaluated at once
+    assert "Added 50 µg every day" in texts(app.success)
+    app.button(key="sugg_Fortified and B12-rich foods_0").click()
+    run(app)
+    assert len(plan(app)) == n + 14
+
+
+def test_least_change_plan_with_one_click(app, fake_suggestions):
+    load(app, "vegan")
+    n = len(plan(app))
+    assert "1 cup Soy milk, unsweetened at breakfast, every day" in texts(app.markdown)
+    app.button(key="sugg_plan").click()
+    run(app)
+    assert len(plan(app)) == n + 7
+    assert "Added the least-change plan" in texts(app.success)
+
+
+@pytest.mark.parametrize("example", ["vegan", "vegetarian"])
+def test_real_suggestions_reach_the_goal(app, example):
+    pytest.importorskip("planner.suggest")
+    load(app, example)
+    assert metrics(app)["Status"] != "Meets the goal"
+    n = len(plan(app))
+    app.button(key="sugg_plan").click()
+    run(app)
+    assert len(plan(app)) > n
+    assert metrics(app)["Status"] == "Meets the goal"
+
+
+def test_real_suggestion_cards_add_rows(app):
+    pytest.importorskip("planner.suggest")
+    load(app, "older_adult")
+    app.multiselect(key="p_conditions").set_value(["ppi"])
+    run(app)
+    n = len(plan(app))
+    buttons = [b for b in app.button if b.key and b.key.startswith("sugg_Supplement")]
+    assert buttons
+    buttons[0].click()
+    run(app)
+    assert (plan(app)["food_id"] == "supplement:cyanocobalamin").sum() >= 1
+    assert len(plan(app)) > n
+    assert metrics(app)["Status"] == "Meets the goal"
+
+
+def test_without_suggestions_module_the_app_still_works(app, monkeypatch):
+    for name in ("planner.suggest", "planner.suggestions"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails
+    load(app, "vegan")
+    assert "Suggestions are not available" in texts(app.info)
+
+
+# -- a food from a label ------------------------------------------------------------------------
+def test_custom_food_from_a_label_in_ug(app):
+    load(app, "vegan")
+    mode(app, "label")
+    app.text_input(key="lbl_name").input("Oat drink barista")
+    app.text_input(key="lbl_brand").input("Oatly")
+    app.number_input(key="lbl_serving").set_value(250.0)
+    app.number_input(key="lbl_ug").set_value(0.95)
+    run(app)
+    app.button(key="lbl_save").click()
+    run(app)
+    assert "Saved “Oat drink barista”" in texts(app.success)
+    assert app.session_state["add_mode"] == "food"  # back to the food form, food selected
+    fid = app.session_state["food_choice"]
+    assert fid.startswith("user:")
+    from planner.userfoods import read_user_foods
+
+    saved, portions = read_user_foods()
+    assert saved.set_index("food_id").loc[fid, "b12_ug"] == pytest.approx(0.38)
+    # it is now searchable and addable like any food
+    app.multiselect(key="food_days").set_value(["Every day"])
+    app.button(key="add_food").click()
+    run(app)
+    assert (plan(app)["food_id"] == fid).sum() == 7
+
+
+@pytest.mark.parametrize("dv, expected_ug", [(2.4, 0.6), (6.0, 1.5)])
+def test_custom_food_from_percent_dv_asks_which_dv(app, dv, expected_ug):
+    mode(app, "label")
+    app.text_input(key="lbl_name").input("Cereal X")
+    app.radio(key="lbl_mode").set_value("pct")
+    run(app)
+    app.number_input(key="lbl_serving").set_value(100.0)
+    app.number_input(key="lbl_pct").set_value(25.0)
+    app.radio(key="lbl_dv").set_value(dv)
+    app.selectbox(key="lbl_diet").set_value("vegetarian")
+    app.button(key="lbl_save").click()
+    run(app)
+    from planner.userfoods import read_user_foods
+
+    saved, _ = read_user_foods()
+    assert saved["b12_ug"].iloc[0] == pytest.approx(expected_ug)
+    assert saved["diet"].iloc[0] == "vegetarian"
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_custom_food_without_a_name_is_refused(app, name):
+    mode(app, "label")
+    app.text_input(key="lbl_name").input(name)
+    app.button(key="lbl_save").click()
+    run(app)
+    assert "Not saved" in texts(app.error)
+
+
+def test_custom_food_with_formula_name_is_stored_as_text(app):
+    mode(app, "label")
+    app.text_input(key="lbl_name").input("=1+2")
+    app.button(key="lbl_save").click()
+    run(app)
+    from planner.userfoods import read_user_foods
+
+    saved, _ = read_user_foods()
+    assert saved["description"].tolist() == ["=1+2"]
+
+
+# -- FoodData Central ---------------------------------------------------------------------------
+def test_fdc_search_and_save(app, monkeypatch):
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        payload = json.loads((FDC_DATA / "search_page1.json").read_text(encoding="utf-8"))
+        server.expect_request("/fdc/v1/foods/search").respond_with_json(payload)
+        monkeypatch.setenv("FDC_API_KEY", "test-key-not-real")
+        monkeypatch.setenv("B12_FDC_BASE_URL", server.url_for("/fdc/v1"))
+        mode(app, "fdc")
+        app.text_input(key="fdc_query").input("soymilk")
+        app.button(key="fdc_go").click()
+        run(app)
+        assert not app.error, texts(app.error)
+        fid = app.selectbox(key="fdc_choice").value
+        assert fid.startswith("fdc:")
+        app.button(key="fdc_save").click()
+        run(app)
+        assert "from FoodData Central" in texts(app.success)
+        assert app.session_state["food_choice"] == fid
+        from planner.userfoods import read_user_foods
+
+        assert fid in set(read_user_foods()[0]["food_id"])
+        app.button(key="add_food").click()  # and it goes into the plan like any food
+        run(app)
+        assert (plan(app)["food_id"] == fid).any()
+    finally:
+        server.clear()
+        server.stop()
+
+
+def test_fdc_errors_are_readable(app, monkeypatch):
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request("/fdc/v1/foods/search").respond_with_json(
+            {"error": {"code": "API_KEY_INVALID", "message": "bad key"}}, status=403)
+        monkeypatch.setenv("FDC_API_KEY", "test-key-not-real")
+        monkeypatch.setenv("B12_FDC_BASE_URL", server.url_for("/fdc/v1"))
+        mode(app, "fdc")
+        app.text_input(key="fdc_query").input("soymilk")
+        app.button(key="fdc_go").click()
+        run(app)
+        assert "key" in texts(app.error).lower()
+        assert "test-key-not-real" not in texts(app.error)
+    finally:
+        server.clear()
+        server.stop()
+
+
+# -- upload -------------------------------------------------------------------------------------
+def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTest:
+    at.file_uploader(key="uploader").set_value((name, data, mime))
+    return run(at)
+
+
+def test_upload_a_good_csv(app, foods):
+    from planner.examples import load_example
+    from planner.plan_csv import plan_to_csv
+
+    good = plan_to_csv(load_example("older_adult", foods)).encode()
+    upload(app, "my-week.csv", good)
+    assert len(plan(app)) == len(load_example("older_adult", foods))
+    assert app.session_state["plan_name"] == "Imported from my-week.csv"
+    assert "Imported" in texts(app.success)
+    run(app)  # a rerun does not import the same file again
+    assert "Imported" not in texts(app.success)
+
+
+def test_upload_the_shared_test_export(app):
+    upload(app, "export.csv", (PLANS / "export.csv").read_bytes())
+    assert "Import failed" not in texts(app.error)
+    assert len(plan(app)) == 3
+
+
+BAD_FILES = [
+    ("latin1.csv", (PLANS / "latin1.csv").read_bytes(), "UTF-8"),
+    ("binary.csv", bytes(range(256)) * 40, "binary"),
+    ("huge.csv", b"day,meal,food_id,grams\n" + b"1,lunch,sr28:01123,50\n" * 500_000, "MB"),
+    ("book.csv", b"PK\x03\x04" + b"\x00" * 100, "workbook"),
+    ("utf16.csv", "day,meal,food_id,grams\n".encode("utf-16"), "UTF-16"),
+    ("empty.csv", b"", "empty"),
+    ("unknown.csv", (PLANS / "unknown_ids.csv").read_bytes(), "unknown food_id"),
+    ("absurd.csv", b"day,meal,food_id,grams\n999999,lunch,sr28:01123,1e308\n", "day"),
+    ("quote.csv", (PLANS / "unterminated_quote.csv").read_bytes(), "quote"),
+]
+
+
+def test_upload_bad_files_keeps_the_plan(app):
+    load(app, "vegetarian")
+    before = plan(app).copy()
+    for name, data, words in BAD_FILES:  # one session, one bad file after another
+        upload(app, name, data)
+        error = texts(app.error)
+        assert "Import failed, your plan is unchanged" in error, name
+        assert words in error, (name, error)
+        pd.testing.assert_frame_equal(plan(app), before, obj=name)
+
+
+def test_upload_formula_text_is_text(app):
+    upload(app, "formula.csv", (PLANS / "formula.csv").read_bytes())
+    p = plan(app)
+    if "Import failed" in texts(app.error):  # e.g. the test file's ids are not in the table
+        assert len(p) == 0
+    else:
+        assert p["description"].str.startswith(("=", "+", "-", "@")).any()
+
+
+# -- download -----------------------------------------------------------------------------------
+def test_download_button_and_its_bytes(app, foods):
+    load(app, "vegan")
+    assert app.get("download_button")
+    from planner.evaluate import evaluate
+    from planner.plan_csv import plan_from_csv, plan_to_csv
+    from planner.profile import Profile
+
+    p = plan(app)
+    ev = evaluate(p, Profile(age=30, sex="female", diet="vegan"), foods, days=7)
+    text = plan_to_csv(p, evaluation=ev)
+    header = text.splitlines()[0].split(",")
+    assert header[-3:] == ["ingested_ug", "fortified_ug", "absorbed_ug"]
+    again = plan_from_csv(io.StringIO(text), foods)
+    pd.testing.assert_frame_equal(again, p)

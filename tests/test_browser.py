@@ -1,0 +1,267 @@
+"""The app in a real browser: Debian Chromium driven by Playwright, app served on 127.0.0.1.
+
+One person's session: choose a profile, load an example week, watch the verdict change,
+apply a suggestion, download the plan as CSV (and check its bytes), upload it back.
+Screenshots go to the test's tmp dir. First-render and rerun times are printed
+(benchmarks, not asserts) and written to ``timings.json`` beside the screenshots.
+
+Outside CI the module is skipped when ``/usr/bin/chromium`` is missing; under ``CI=true``
+a missing browser is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 20_000
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _require_browser() -> None:
+    if CHROMIUM.is_file():
+        return
+    if CI:
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: install it (apt-get install chromium).")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``streamlit run app.py`` on a free local port, until the module ends."""
+    _require_browser()
+    port = _free_port()
+    home = tmp_path_factory.mktemp("b12home")
+    env = dict(os.environ, B12_PLANNER_HOME=str(home),
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.pop("FDC_API_KEY", None)
+    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start (exit {proc.poll()}); see {log.name}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    yield pg
+    context.close()
+
+
+# -- helpers --------------------------------------------------------------------------------
+def metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id(
+        "stMetricValue")
+
+
+def choose(page, label: str, option: str, scope=None) -> None:
+    """Open the selectbox labelled ``label`` and pick ``option``."""
+    root = scope or page
+    root.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (no running indicator)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+
+
+def changed_after(page, label: str, old: str) -> None:
+    """Wait, checking every animation frame, until metric ``label`` no longer shows ``old``."""
+    page.wait_for_function(
+        """([label, old]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+            .some(m => m.innerText.includes(label)
+                  && m.querySelector('[data-testid="stMetricValue"]').innerText.trim() !== old)""",
+        arg=[label, old], polling="raf", timeout=TIMEOUT_MS)
+
+
+def shot(page, path: Path) -> None:
+    """A screenshot of the whole app (Streamlit scrolls inside its own container)."""
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 1000), 6000)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+# -- the journey ------------------------------------------------------------------------------
+def test_a_persons_session(page, server, tmp_path, foods):
+    from playwright.sync_api import expect
+
+    from planner.plan_csv import plan_from_csv
+
+    screens = tmp_path / "screens"
+    screens.mkdir()
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    page.goto(server)
+    expect(page.get_by_text("Your plan is empty")).to_be_visible()
+    timings["first_render_s"] = time.perf_counter() - t0
+    expect(page.get_by_text("Not medical advice.")).to_have_count(1)
+
+    # who I am: a 30-year-old vegan woman
+    sidebar = page.get_by_test_id("stSidebar")
+    age = sidebar.get_by_role("spinbutton", name="Age (years)")
+    age.fill("30")
+    age.press("Enter")
+    choose(page, "Diet", "Vegan (no animal foods)", sidebar)
+    wait_idle(page)
+
+    # a vegan week, keeping my profile
+    choose(page, "Start from", "Example: Vegan week")
+    page.get_by_text("Also set my profile to this person").click()
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(metric(page, "Status")).to_have_text("Too low")
+    expect(page.get_by_text("Not enough B12.")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+    eaten_before = metric(page, "B12 eaten per day").inner_text().strip()
+    shot(page, screens / "1-vegan-week.png")
+
+    # apply a suggestion (one click; the first is the least-change plan), else the
+    # supplement form the panel points to when no suggestions module is installed
+    suggestion = page.get_by_role("button", name="Add to my plan")
+    if suggestion.count():
+        button = suggestion.first
+    else:
+        page.get_by_test_id("stRadio").get_by_text("Add a supplement").click()
+        button = page.get_by_role("button", name="Add supplement", exact=True)
+    t0 = time.perf_counter()
+    button.click()
+    changed_after(page, "B12 eaten per day", eaten_before)
+    timings["rerun_after_edit_s"] = time.perf_counter() - t0
+    expect(metric(page, "Status")).not_to_have_text("Too low")
+    shot(page, screens / "2-after-suggestion.png")
+
+    # download the plan and check the bytes
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    download = info.value
+    data = Path(download.path()).read_bytes()
+    assert download.suggested_filename == "b12-plan.csv"
+    text = data.decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == ("day,meal,time,food_id,description,portion,grams,dose_ug,"
+                        "ingested_ug,fortified_ug,absorbed_ug")
+    assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
+    downloaded = plan_from_csv(io.BytesIO(data), foods)
+    assert len(downloaded) == len(lines) - 1 > 67  # the vegan week plus the suggestion
+    computed = [line.rsplit(",", 3)[1:] for line in lines[1:]]
+    assert all(float(x) >= 0 for row in computed for x in row)  # ingested, fortified, absorbed
+    absorbed_per_day = sum(float(row[2]) for row in computed) / 7
+    assert absorbed_per_day >= 1.2  # the NASEM goal line, reached after the suggestion
+    csv_path = tmp_path / "my-plan.csv"
+    csv_path.write_bytes(data)
+
+    # start over, then upload it back
+    choose(page, "Start from", "An empty plan")
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(page.get_by_text("Your plan is empty")).to_be_visible()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
+    expect(page.get_by_text(f"Imported {len(downloaded)} rows from my-plan.csv")).to_be_visible()
+    expect(metric(page, "Status")).not_to_have_text("Too low")
+    shot(page, screens / "3-uploaded-back.png")
+
+    (screens / "timings.json").write_text(json.dumps(timings, indent=2))
+    print(f"\nbrowser timings: {timings}; screenshots in {screens}")
+    keep = os.environ.get("B12_SCREENSHOT_DIR")  # a copy for people to look at
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for png in screens.iterdir():
+            shutil.copy(png, Path(keep) / png.name)
+
+
+@pytest.mark.parametrize("example, status", [
+    ("Example: Vegetarian week", "Too low"),
+    ("Example: Older adult's week (70)", "Meets the goal"),
+    ("Example: Omnivore week", "Meets the goal"),
+])
+def test_each_example_in_the_browser(page, server, tmp_path, example, status):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    choose(page, "Start from", example)
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(metric(page, "Status")).to_have_text(status)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+    name = f"example-{example.split(': ')[1].split()[0].lower()}.png"
+    shot(page, tmp_path / name)
+    keep = os.environ.get("B12_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / name, Path(keep) / name)
+
+
+def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    choose(page, "Start from", "Example: Omnivore week")
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(metric(page, "Status")).to_have_text("Meets the goal")
+    bad = tmp_path / "not-a-plan.csv"
+    bad.write_bytes(bytes(range(256)) * 100)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    expect(page.get_by_text("Import failed, your plan is unchanged.")).to_be_visible()
+    expect(metric(page, "Status")).to_have_text("Meets the goal")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
