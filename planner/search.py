@@ -22,6 +22,13 @@ MAX_QUERY = 80
 _WORD = re.compile(r"[a-z0-9]+")
 #: Words that say "the plain, everyday version" in USDA descriptions.
 GENERIC_WORDS = frozenset({"nfs", "whole", "raw", "plain", "unsweetened", "regular", "fresh"})
+#: Everyday or British words and the word USDA uses instead (each also matches itself).
+SYNONYMS: dict[str, str] = {
+    "nori": "laver", "yoghurt": "yogurt", "porridge": "oatmeal", "aubergine": "eggplant",
+    "courgette": "zucchini", "prawn": "shrimp", "prawns": "shrimp", "coriander": "cilantro",
+    "rocket": "arugula", "mince": "ground", "marmite": "yeast", "vegemite": "yeast",
+    "chickpeas": "garbanzo", "chickpea": "garbanzo", "soymilk": "soy", "oatmilk": "oat",
+}
 #: Words too common to search by on their own.
 STOP_WORDS = frozenset({"and", "or", "with", "of", "the", "a", "in", "to", "ns", "as"})
 
@@ -66,7 +73,7 @@ class SearchIndex:
         self.has_b12 = df["b12_ug"].notna().to_numpy()
         self.n = len(df)
 
-    def word_matches(self, word: str) -> dict[str, float]:
+    def word_matches(self, word: str, fuzzy: bool = True) -> dict[str, float]:
         """Vocabulary words that match ``word``, with the match quality (0-100)."""
         found: dict[str, float] = {}
         if word in self.rows_of:
@@ -79,7 +86,7 @@ class SearchIndex:
             hi = int(np.searchsorted(self.vocab, word + "\uffff"))
             for w in self.vocab_list[lo:hi]:
                 found.setdefault(w, _PREFIX)
-        if len(word) >= 4:
+        if fuzzy and len(word) >= 4:
             for w, score, _ in process.extract(word, self.vocab_list, scorer=fuzz.ratio,
                                                score_cutoff=80, limit=10):
                 found.setdefault(w, score * _FUZZY_SCALE)
@@ -138,7 +145,11 @@ def search_foods(table, text: str, diet: str | None = None, limit: int = 20) -> 
     first_hit = np.zeros(idx.n, dtype=bool)
     second_hit = np.zeros(idx.n, dtype=bool)
     for k, word in enumerate(words):
-        for vocab_word, q in idx.word_matches(word).items():
+        matches = idx.word_matches(word)
+        if word in SYNONYMS:
+            for vocab_word, q in idx.word_matches(SYNONYMS[word], fuzzy=False).items():
+                matches[vocab_word] = max(q, matches.get(vocab_word, 0.0))
+        for vocab_word, q in matches.items():
             rows = idx.rows_of[vocab_word]
             quality[k, rows] = np.maximum(quality[k, rows], q)
             if k == 0 and q >= 80:

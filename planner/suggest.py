@@ -178,8 +178,10 @@ _NOT_NATURAL = re.compile(
     r"\b(?:liver|liverwurst|kidneys?|giblets?|hearts?|brains?|tongue|spleen|lungs?|pancreas|"
     r"thymus|tripe|sweetbreads?|testes|variety meats|raw|dry|dried|powder|evaporated|"
     r"condensed)\b")
-#: Never suggested: infant foods, and energy drinks (caffeine).
-_NOT_FOR_SUGGESTION = re.compile(r"infant formula|\bbaby\b|toddler|human milk|energy drink")
+#: Never suggested: infant foods, energy drinks (caffeine) and sports drinks (a daily
+#: sugary drink is no advice to give for B12, whatever its label says).
+_NOT_FOR_SUGGESTION = re.compile(
+    r"infant formula|\bbaby\b|toddler|human milk|energy drink|sports? drink|gatorade|powerade")
 #: Variety families: (name, pattern on lower-case "description | group"), first match wins.
 FAMILIES: tuple[tuple[str, str], ...] = (
     ("cereal", r"cereal"),

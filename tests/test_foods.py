@@ -134,3 +134,12 @@ def test_duplicate_ids_rejected(foods):
     two = pd.concat([foods.df.iloc[:1], foods.df.iloc[:1]], ignore_index=True)
     with pytest.raises(DataFileError, match="duplicate"):
         FoodTable(two)
+
+
+@pytest.mark.parametrize(
+    "query, expected_word",
+    [("nori", "laver"), ("yoghurt", "yogurt"), ("prawns", "shrimp"), ("aubergine", "eggplant")],
+)
+def test_search_everyday_words_find_usda_names(foods, query, expected_word):
+    top = foods.search(query, limit=3)["description"].str.lower()
+    assert top.str.contains(expected_word).iloc[0], list(top)
