@@ -207,7 +207,7 @@ def _read_source(source: Any) -> bytes | str:
             raise _CsvFail(f"cannot be read ({exc.strerror or exc}).") from exc
     read = getattr(source, "read", None)
     if not callable(read):
-        raise TypeError(
+        raise InputError(
             "plan_from_csv needs a path, bytes or a file object, not "
             f"{type(source).__name__}."
         )
@@ -221,7 +221,7 @@ def _read_source(source: Any) -> bytes | str:
         return bytes(data)
     if isinstance(data, str):
         return data
-    raise TypeError(f"{type(source).__name__}.read() returned {type(data).__name__}.")
+    raise InputError(f"{type(source).__name__}.read() returned {type(data).__name__}.")
 
 
 def _decode(data: bytes | str) -> str:
@@ -372,9 +372,7 @@ def plan_from_csv(source: Any, foods: Any = None) -> pd.DataFrame:
         malformed CSV, lacks a required column (``day``, ``meal``, ``food_id`` and
         ``grams`` or ``dose_ug``), or has bad rows; the message names the file, every
         offending row (``row N (line M)``, the header being line 1) and field, and what
-        to do.
-    TypeError
-        ``source`` is none of the above.
+        to do; also when ``source`` is none of a path, bytes or a file object.
 
     Notes
     -----

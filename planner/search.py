@@ -137,6 +137,8 @@ def search_foods(table, text: str, diet: str | None = None, limit: int = 20) -> 
         return empty
     query = " ".join(_WORD.findall(text.lower()))
     words = [w for w in query.split() if w not in STOP_WORDS] or query.split()
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit != limit:
+        raise InputError(f"limit must be a whole number of results, not {limit!r}.")
     limit = max(0, min(int(limit), 500))
     if not words or limit == 0:
         return empty

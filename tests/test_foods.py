@@ -109,9 +109,11 @@ def test_search_junk_gives_empty_result(foods, text):
     assert isinstance(res, pd.DataFrame) and len(res) == 0
 
 
-def test_search_bad_diet_is_input_error(foods):
+def test_search_bad_diet_or_limit_is_input_error(foods):
     with pytest.raises(InputError, match="diet"):
         foods.search("milk", diet="carnivore")
+    with pytest.raises(InputError, match="limit"):
+        foods.search("milk", limit="ten")
 
 
 def test_missing_file_names_it(tmp_path):

@@ -489,7 +489,7 @@ def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", [None, 42, ["day,meal"], {"day": 1}])
 def test_wrong_source_type_is_a_type_error(source) -> None:
-    with pytest.raises(TypeError, match="path, bytes or a file object"):
+    with pytest.raises(InputError, match="path, bytes or a file object"):
         plan_from_csv(source)
 
 
