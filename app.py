@@ -12,11 +12,15 @@ goes through :func:`planner.plan.validate_plan` before it replaces the old plan;
 :class:`~planner.errors.InputError` the message is shown and the old plan is kept.
 Buttons change the plan in callbacks (which run before the script), so the results
 drawn above the editor are always those of the current plan.
+
+Persistence: after every change the plan is saved (:mod:`planner.saved_plans`, name
+``CURRENT``, an atomic write), and a new session starts from it, so a restart or a crash
+loses nothing. Plans can also be saved under a name and opened again.
 """
 
 from __future__ import annotations
 
-import importlib
+import functools
 import logging
 import math
 import os
@@ -26,9 +30,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import charts
+from planner import charts, fdc, stores, userfoods
 from planner.errors import DataFileError, InputError
-from planner.examples import EXAMPLES
+from planner.evaluate import Evaluation, evaluate
+from planner.examples import EXAMPLES, load_example
 from planner.foods import FoodTable, load_foods
 from planner.plan import (
     MAX_DAY,
@@ -39,7 +44,19 @@ from planner.plan import (
     validate_plan,
 )
 from planner.plan_csv import MAX_CSV_BYTES, plan_from_csv, plan_to_csv
+from planner.profile import Profile
+from planner.recommendations import AUTHORITIES, AUTHORITY_NAMES, compare_authorities
+from planner.saved_plans import (
+    CURRENT,
+    delete_saved_plan,
+    list_saved_plans,
+    load_saved_plan,
+    plan_name,
+    plans_dir,
+    save_plan,
+)
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
+from planner.suggest import Suggestion, suggest
 
 log = logging.getLogger("b12planner.app")
 
@@ -90,24 +107,10 @@ EDITOR_PREFIX = "plan_editor"
 
 
 # ---------------------------------------------------------------------------------------
-# Optional modules (built by other people; the app works before they exist)
-# ---------------------------------------------------------------------------------------
-def optional(module: str) -> Any:
-    """Import ``module`` or return None when it is not there (yet)."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------
 # Cached data
 # ---------------------------------------------------------------------------------------
 def user_foods_stamp() -> str:
     """Changes whenever the saved-foods file changes (so the cached table is rebuilt)."""
-    userfoods = optional("planner.userfoods")
-    if userfoods is None:
-        return "none"
     path = userfoods.user_foods_path()
     try:
         stat = path.stat()
@@ -154,8 +157,6 @@ def init_state() -> None:
     ss = st.session_state
     for key, value in PROFILE_DEFAULTS.items():
         ss.setdefault(key, value)
-    ss.setdefault("plan", empty_plan())
-    ss.setdefault("plan_name", "An empty plan")
     ss.setdefault("plan_undo", None)
     ss.setdefault("editor_version", 0)
     ss.setdefault("notices", [])
@@ -189,9 +190,48 @@ def show_notices(where: str) -> None:
     st.session_state["notices"] = keep
 
 
+def restore_plan(foods: FoodTable) -> None:
+    """On a new session, start from the plan saved by the last one (if any)."""
+    ss = st.session_state
+    if "plan" in ss:
+        return
+    ss["plan"], ss["plan_name"] = empty_plan(), "An empty plan"
+    try:
+        saved = load_saved_plan(CURRENT, foods)
+    except (InputError, OSError) as exc:  # the library moved a damaged file aside
+        notify("warning", f"{exc}\n\nStarting with an empty plan.", "start")
+        return
+    if saved is not None and len(saved):
+        ss["plan"], ss["plan_name"] = saved, "Your last plan"
+        notify("info", f"Restored your last plan ({len(saved)} rows).", "start")
+
+
+def persist_plan(plan: pd.DataFrame, where: str = "plan") -> None:
+    """Save the plan being edited, so that it survives a restart or a crash.
+
+    A failed write keeps the plan in this session; the warning is shown once until a
+    save succeeds again.
+    """
+    ss = st.session_state
+    try:
+        if len(plan):
+            save_plan(plan, CURRENT)
+        else:  # an empty plan is no file (the library refuses to read one back)
+            delete_saved_plan(CURRENT)
+    except (OSError, InputError) as exc:
+        if not ss.get("save_failed"):
+            notify("warning", f"Your plan could not be saved on this computer ({exc}). It is "
+                              "kept while this page is open: download it to keep a copy.",
+                   where)
+        ss["save_failed"] = True
+        return
+    ss["save_failed"] = False
+
+
 def set_plan(new_plan: pd.DataFrame, foods: FoodTable, what: str, replace: bool = False,
              name: str | None = None, where: str = "plan") -> bool:
-    """Validate ``new_plan`` and make it the plan; on a problem keep the old plan.
+    """Validate ``new_plan`` and make it the plan (and save it); on a problem keep the
+    old plan.
 
     Returns True when the plan changed. ``replace`` (a whole new plan) keeps the old one
     for "Undo".
@@ -210,6 +250,7 @@ def set_plan(new_plan: pd.DataFrame, foods: FoodTable, what: str, replace: bool 
         ss["plan_name"] = name or what
     ss["plan"] = valid
     ss["editor_version"] += 1
+    persist_plan(valid, where)
     return True
 
 
@@ -240,12 +281,12 @@ def guarded(section: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Run a page section; an unexpected error becomes a readable message, not a crash."""
 
     def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             try:
                 return func(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - last line of defence for the page
-                if type(exc).__name__ in {"RerunException", "StopException"}:
-                    raise
+                # (st.stop/st.rerun raise BaseException subclasses: they pass through)
                 log.exception("section %s failed", section)
                 st.error(
                     f"Something went wrong in “{section}” ({type(exc).__name__}: {exc}). "
@@ -253,8 +294,6 @@ def guarded(section: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 )
                 return None
 
-        run.__name__ = func.__name__
-        run.__doc__ = func.__doc__
         return run
 
     return wrap
@@ -263,11 +302,8 @@ def guarded(section: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 # ---------------------------------------------------------------------------------------
 # Sidebar: who the plan is for
 # ---------------------------------------------------------------------------------------
-def sidebar_profile() -> Any:
+def sidebar_profile() -> Profile | None:
     """Profile widgets; returns a :class:`planner.profile.Profile` or None (message shown)."""
-    from planner.profile import Profile
-    from planner.recommendations import AUTHORITIES, AUTHORITY_NAMES
-
     sb = st.sidebar
     ss = st.session_state
     sb.header("About you")
@@ -314,8 +350,6 @@ def sidebar_profile() -> Any:
 # ---------------------------------------------------------------------------------------
 def _load_start() -> None:
     """Callback of "Load": the chosen example (and its person) or an empty plan."""
-    from planner.examples import load_example
-
     ss = st.session_state
     choice = ss["start_choice"]
     foods = get_foods()
@@ -348,6 +382,7 @@ def _undo() -> None:
     ss["plan_undo"] = (ss["plan_name"], ss["plan"]) if len(ss["plan"]) else None
     ss["plan"], ss["plan_name"] = plan, name
     ss["editor_version"] += 1
+    persist_plan(plan, "start")
     notify("info", f"Restored the previous plan ({name}).", "start")
 
 
@@ -422,13 +457,13 @@ def start_panel(foods: FoodTable) -> None:
 # ---------------------------------------------------------------------------------------
 # Evaluation
 # ---------------------------------------------------------------------------------------
-def evaluate_plan(plan: pd.DataFrame, profile: Any, foods: FoodTable) -> Any:
+def evaluate_plan(plan: pd.DataFrame, profile: Profile | None,
+                  foods: FoodTable) -> Evaluation | None:
     """The plan's evaluation, or None (with a message) when it cannot be evaluated."""
-    evaluate_mod = optional("planner.evaluate")
-    if evaluate_mod is None or profile is None or len(plan) == 0:
+    if profile is None or len(plan) == 0:
         return None
     try:
-        return evaluate_mod.evaluate(plan, profile, foods, days=plan_days(plan))
+        return evaluate(plan, profile, foods, days=plan_days(plan))
     except InputError as exc:
         st.error(f"The plan cannot be evaluated: {exc}")
         return None
@@ -451,7 +486,8 @@ def verdict(summary: dict[str, Any]) -> str:
 # Results
 # ---------------------------------------------------------------------------------------
 @guarded("Results")
-def results(plan: pd.DataFrame, evaluation: Any, profile: Any) -> None:
+def results(plan: pd.DataFrame, evaluation: Evaluation | None,
+            profile: Profile | None) -> None:
     st.subheader("2 · Your B12 at a glance")
     if st.session_state.get("p_neuro"):
         st.error(
@@ -530,7 +566,7 @@ def show_flags(flags: list[dict[str, str]]) -> None:
             st.info(text)
 
 
-def charts_section(plan: pd.DataFrame, evaluation: Any) -> None:
+def charts_section(plan: pd.DataFrame, evaluation: Evaluation) -> None:
     s = evaluation.summary
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -563,9 +599,7 @@ def charts_section(plan: pd.DataFrame, evaluation: Any) -> None:
                    "(fortified, supplements) is absorbed even with low stomach acid.")
 
 
-def authorities_table(profile: Any, in_force: str) -> None:
-    from planner.recommendations import compare_authorities
-
+def authorities_table(profile: Profile, in_force: str) -> None:
     table = compare_authorities(profile)
     show = pd.DataFrame({
         "In use": ["yes" if a == in_force else "" for a in table["authority"]],
@@ -584,10 +618,7 @@ def authorities_table(profile: Any, in_force: str) -> None:
                "primary source.")
 
 
-def stores_section(evaluation: Any, profile: Any) -> None:
-    stores = optional("planner.stores")
-    if stores is None:
-        return
+def stores_section(evaluation: Evaluation, profile: Profile) -> None:
     st.markdown("**Your body's B12 store over the next years**")
     s = evaluation.summary
     start = float(st.session_state["p_store"])
@@ -600,7 +631,7 @@ def stores_section(evaluation: Any, profile: Any) -> None:
     except InputError as exc:
         st.error(f"No projection: {exc}")
         return
-    threshold = float(getattr(stores, "DEPLETION_THRESHOLD_UG", charts.DEFAULT_THRESHOLD_UG))
+    threshold = stores.DEPLETION_THRESHOLD_UG
     left, right = st.columns([3, 1], gap="large")
     with left:
         frame = charts.store_frame(projection)
@@ -625,20 +656,7 @@ def stores_section(evaluation: Any, profile: Any) -> None:
 # ---------------------------------------------------------------------------------------
 # Suggestions
 # ---------------------------------------------------------------------------------------
-def _rows_from(obj: Any) -> list[dict[str, Any]]:
-    """Plan rows from a suggestion (a DataFrame of rows, a dict, or an object with .rows)."""
-    for attr in ("rows", "plan_rows", "additions"):
-        inner = obj.get(attr) if isinstance(obj, dict) else getattr(obj, attr, None)
-        if isinstance(inner, pd.DataFrame | list):
-            obj = inner
-            break
-    if isinstance(obj, pd.DataFrame):
-        return obj.to_dict("records")
-    if isinstance(obj, dict):
-        return [obj]
-    if isinstance(obj, list):
-        return [dict(r) for r in obj]
-    return []
+MAX_CARDS = 4
 
 
 def _apply_rows(rows: list[dict[str, Any]], title: str) -> None:
@@ -647,57 +665,27 @@ def _apply_rows(rows: list[dict[str, Any]], title: str) -> None:
                "suggestions")
 
 
-#: Where the suggestions live (the first that exists is used).
-SUGGEST_MODULES = ("planner.suggest", "planner.suggestions")
-MAX_CARDS = 4
-
-
-def suggestions_module() -> Any:
-    for name in SUGGEST_MODULES:
-        mod = optional(name)
-        if mod is not None and hasattr(mod, "suggest"):
-            return mod
-    return None
-
-
 @st.cache_resource(max_entries=16, show_spinner="Finding suggestions…")
-def _suggest(module_key: str, stamp: str, plan: pd.DataFrame, profile_key: str, days: int,
-             _module: Any, _profile: Any, _foods: FoodTable) -> Any:
+def _suggest(stamp: str, plan: pd.DataFrame, profile_key: str, days: int,
+             _profile: Profile, _foods: FoodTable) -> Suggestion:
     """The suggestions for a plan (cached: the search takes ~0.1 s)."""
-    return _module.suggest(plan, _profile, _foods, days=days)
+    return suggest(plan, _profile, _foods, days=days)
 
 
-def _suggestion_items(value: Any) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    """(title, detail, rows) for each suggestion in a group.
-
-    ``value`` is a DataFrame of plan rows with ``option``/``title``/``detail`` columns
-    (one group per option), or a list of dicts/objects with ``title``, ``detail`` and
-    ``rows``.
-    """
-    out: list[tuple[str, str, list[dict[str, Any]]]] = []
-    if value is None:
-        return out
-    if isinstance(value, pd.DataFrame):
-        if "option" not in value.columns:
-            return out
-        for key, group in value.groupby("option", sort=False):
-            first = group.iloc[0]
-            title = str(first.get("title", key))
-            detail = str(first.get("detail", "") or "")
-            out.append((title, detail, group.to_dict("records")))
-        return out
-    for item in value:
-        get = item.get if isinstance(item, dict) else (lambda k, d=None, o=item: getattr(o, k, d))
-        out.append((str(get("title") or "Suggestion"), str(get("detail") or ""),
-                    _rows_from(item)))
+def option_cards(options: pd.DataFrame) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(title, detail, plan rows) per option of :meth:`Suggestion.food_options` or
+    :meth:`Suggestion.supplement_options` (one option = one group of rows)."""
+    out = []
+    for _, group in options.groupby("option", sort=False):
+        first = group.iloc[0]
+        out.append((str(first["title"]), str(first["detail"]),
+                    group[list(PLAN_COLUMNS)].to_dict("records")))
     return out
 
 
 def _additions_words(additions: pd.DataFrame, n_days: int) -> list[str]:
     """ "1 cup Soy milk at lunch, every day" for each food of the least-change plan."""
     words = []
-    if additions is None or not len(additions):
-        return words
     for (desc, portion, meal), group in additions.groupby(
             ["description", "portion", "meal"], sort=False, dropna=False):
         days = group["day"].nunique()
@@ -708,22 +696,20 @@ def _additions_words(additions: pd.DataFrame, n_days: int) -> list[str]:
     return words
 
 
-def _cards(heading: str, items: list[tuple[str, str, list[dict[str, Any]]]]) -> None:
+def _cards(heading: str, kind: str, items: list[tuple[str, str, list[dict[str, Any]]]]) -> None:
     st.markdown(f"**{heading}**")
     if not items:
         st.caption("None for this plan.")
     for i, (title, detail, rows) in enumerate(items[:MAX_CARDS]):
         with st.container(border=True):
             st.markdown(title)
-            if detail:
-                st.caption(detail)
-            st.button("Add to my plan", key=f"sugg_{heading}_{i}", on_click=_apply_rows,
-                      args=(rows, title), disabled=not rows)
+            st.caption(detail)
+            st.button("Add to my plan", key=f"sugg_{kind}_{i}", on_click=_apply_rows,
+                      args=(rows, title))
 
 
 @guarded("Suggestions")
-def suggestions_panel(plan: pd.DataFrame, evaluation: Any, profile: Any,
-                      foods: FoodTable) -> None:
+def suggestions_panel(plan: pd.DataFrame, profile: Profile | None, foods: FoodTable) -> None:
     st.subheader("3 · Suggestions")
     show_notices("suggestions")
     if profile is None:
@@ -731,26 +717,17 @@ def suggestions_panel(plan: pd.DataFrame, evaluation: Any, profile: Any,
     if len(plan) == 0:
         st.caption("Suggestions appear once your plan has some meals.")
         return
-    mod = suggestions_module()
-    if mod is None:
-        st.info("Suggestions are not available in this version yet. Meanwhile: a B12 "
-                "supplement (section 4, “Add a supplement”) or fortified foods (search for "
-                "“fortified”, “soy milk”, “cereal”) are the reliable sources.")
-        return
     n_days = plan_days(plan)
     try:
-        result = _suggest(f"{mod.__name__}@{id(mod)}", user_foods_stamp(), plan,
-                          repr(profile), n_days, mod, profile, foods)
+        result = _suggest(user_foods_stamp(), plan, repr(profile), n_days, profile, foods)
     except InputError as exc:
         st.error(f"No suggestions: {exc}")
         return
-    status = str(getattr(result, "status", ""))
-    messages = [str(m) for m in (getattr(result, "messages", None) or [])]
-    if messages:
-        head, rest = messages[0], messages[1:]
-        if getattr(result, "urgent", False) or status == "needs_clinician":
+    if result.messages:
+        head, rest = result.messages[0], result.messages[1:]
+        if result.urgent or result.status == "needs_clinician":
             st.error(head, icon=":material/stethoscope:")
-        elif status == "meets_goal":
+        elif result.status == "meets_goal":
             st.success(head + " The options below would add a margin.")
         else:
             st.info(head)
@@ -758,46 +735,37 @@ def suggestions_panel(plan: pd.DataFrame, evaluation: Any, profile: Any,
             with st.expander("Why these suggestions (details)"):
                 for m in rest:
                     st.markdown(f"- {m}")
-    additions = getattr(result, "additions", None)
-    food_items = _suggestion_items(
-        result.food_options() if hasattr(result, "food_options") else result.foods)
-    sup_items = _suggestion_items(
-        result.supplement_options() if hasattr(result, "supplement_options")
-        else result.supplements)
     c1, c2, c3 = st.columns(3, gap="medium")
     with c1:
         st.markdown("**The least change**")
-        words = _additions_words(additions, n_days) if isinstance(additions, pd.DataFrame) \
-            else []
+        words = _additions_words(result.additions, n_days)
         if words:
             with st.container(border=True):
                 st.markdown("Add " + "; ".join(words) + ".")
-                after = getattr(result, "after", None)
-                if after is not None:
-                    st.caption(f"You would absorb about {after.summary['absorbed_ug_per_day']:.1f}"
-                               " µg a day.")
+                if result.after is not None:
+                    st.caption(f"You would absorb about "
+                               f"{result.after.summary['absorbed_ug_per_day']:.1f} µg a day.")
                 st.button("Add to my plan", key="sugg_plan", type="primary",
                           on_click=_apply_rows,
-                          args=(additions.to_dict("records"), "the least-change plan"))
-        elif status == "meets_goal":
+                          args=(result.additions.to_dict("records"), "the least-change plan"))
+        elif result.status == "meets_goal":
             st.caption("Nothing needed: your plan meets the goal.")
         else:
             st.caption("No food change within reach meets the goal: see the supplements.")
     with c2:
-        _cards("Fortified and B12-rich foods", food_items)
+        _cards("Fortified and B12-rich foods", "food", option_cards(result.food_options()))
     with c3:
-        _cards("Supplement regimens", sup_items)
-        sup = getattr(result, "supplements", None)
-        if isinstance(sup, pd.DataFrame) and "route" in sup.columns:
-            for r in sup[sup["route"] != "oral"].itertuples(index=False):
-                st.caption(f"{getattr(r, 'label', 'Injection')}: given by a clinician, "
-                           "not added to a plan.")
+        _cards("Supplement regimens", "supplement",
+               option_cards(result.supplement_options()))
+        sup = result.supplements
+        for label in sup.loc[sup["route"] != "oral", "label"]:
+            st.caption(f"{label}: given by a clinician, not added to a plan.")
 
 
 # ---------------------------------------------------------------------------------------
 # Plan editor
 # ---------------------------------------------------------------------------------------
-def _editor_view(plan: pd.DataFrame, evaluation: Any) -> pd.DataFrame:
+def _editor_view(plan: pd.DataFrame, evaluation: Evaluation | None) -> pd.DataFrame:
     """What the editor shows: the plan columns plus B12 per row (text: "unknown")."""
     view = plan.copy()
     if evaluation is not None and len(evaluation.items) == len(plan):
@@ -836,7 +804,6 @@ def apply_editor_changes(foods: FoodTable) -> None:
     plan = ss["plan"]
     df = plan.astype(object).copy()
     n = len(df)
-    problems = []
     for idx, changes in edited.items():
         try:
             i = int(idx)
@@ -845,7 +812,7 @@ def apply_editor_changes(foods: FoodTable) -> None:
         if not 0 <= i < n:
             continue
         for col, value in (changes or {}).items():
-            if col not in PLAN_COLUMNS or col in ("description",):
+            if col not in PLAN_COLUMNS or col == "description":
                 continue
             df.at[i, col] = value
         if "grams" in changes and "portion" not in changes:
@@ -861,8 +828,6 @@ def apply_editor_changes(foods: FoodTable) -> None:
         new_rows.append({c: row.get(c) for c in PLAN_COLUMNS})
     if new_rows:
         df = pd.concat([df, pd.DataFrame(new_rows).astype(object)], ignore_index=True)
-    if problems:  # pragma: no cover - reserved
-        notify("error", "; ".join(problems))
     if set_plan(df, foods, "Your edit"):
         parts = []
         if edited:
@@ -877,13 +842,15 @@ def apply_editor_changes(foods: FoodTable) -> None:
 
 
 @guarded("Your meal plan")
-def plan_editor(plan: pd.DataFrame, evaluation: Any, foods: FoodTable) -> None:
+def plan_editor(plan: pd.DataFrame, evaluation: Evaluation | None, foods: FoodTable) -> None:
     st.subheader("4 · Your meal plan")
     st.caption(f"**{st.session_state['plan_name']}**: {len(plan)} rows over "
                f"{plan_days(plan)} days. Change amounts, days, meals or times in the table; "
                "to remove rows, tick them on the left and press the bin icon above the table. "
                "Add foods and supplements with the forms below the table.")
-    download_section(plan, evaluation)
+    with st.container(horizontal=True):
+        download_section(plan, evaluation)
+        saved_plans_section(plan)
     show_notices("plan")
     view = _editor_view(plan, evaluation)
     has_supplements = bool(plan["food_id"].str.startswith(SUPPLEMENT_PREFIX).any())
@@ -1085,10 +1052,6 @@ def supplement_form(plan: pd.DataFrame) -> None:
 # ---------------------------------------------------------------------------------------
 def _save_label_food() -> None:
     ss = st.session_state
-    userfoods = optional("planner.userfoods")
-    if userfoods is None:
-        notify("error", "Saving foods is not available in this version.")
-        return
     mode = ss.get("lbl_mode", "ug")
     try:
         row = userfoods.label_food(
@@ -1156,10 +1119,9 @@ def custom_food_form() -> None:
 # ---------------------------------------------------------------------------------------
 # FoodData Central
 # ---------------------------------------------------------------------------------------
-def fdc_client() -> Any:
+def fdc_client() -> fdc.FdcClient | None:
     """An FDC client when a key is configured, else None."""
-    fdc = optional("planner.fdc")
-    if fdc is None or not fdc.resolve_api_key():
+    if not fdc.resolve_api_key():
         return None
     base = os.environ.get("B12_FDC_BASE_URL") or fdc.DEFAULT_BASE_URL
     return fdc.FdcClient(base_url=base, retries=1, timeout=(3.05, 15.0))
@@ -1167,7 +1129,6 @@ def fdc_client() -> Any:
 
 def _fdc_search() -> None:
     ss = st.session_state
-    fdc = optional("planner.fdc")
     query = str(ss.get("fdc_query") or "").strip()
     ss.pop("fdc_error", None)
     ss.pop("fdc_result", None)
@@ -1175,7 +1136,7 @@ def _fdc_search() -> None:
         ss["fdc_error"] = "Type a food name to search for."
         return
     client = fdc_client()
-    if client is None or fdc is None:
+    if client is None:
         ss["fdc_error"] = "No FoodData Central API key is configured."
         return
     try:
@@ -1187,10 +1148,9 @@ def _fdc_search() -> None:
 
 def _fdc_save() -> None:
     ss = st.session_state
-    userfoods = optional("planner.userfoods")
     result = ss.get("fdc_result")
     food_id = ss.get("fdc_choice")
-    if userfoods is None or result is None or not food_id:
+    if result is None or not food_id:
         return
     foods_df = result.foods
     match = foods_df[foods_df["food_id"] == food_id]
@@ -1212,10 +1172,6 @@ def _fdc_save() -> None:
 
 def fdc_panel() -> None:
     ss = st.session_state
-    fdc = optional("planner.fdc")
-    if fdc is None:
-        st.info("FoodData Central search is not available in this version.")
-        return
     if not fdc.resolve_api_key():
         st.info(
             "Search all of USDA FoodData Central (including branded products) with a free "
@@ -1248,21 +1204,102 @@ def fdc_panel() -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Download
+# Download and saved plans
 # ---------------------------------------------------------------------------------------
 @guarded("Download")
-def download_section(plan: pd.DataFrame, evaluation: Any) -> None:
+def download_section(plan: pd.DataFrame, evaluation: Evaluation | None) -> None:
     if len(plan) == 0:
         return
-    try:
-        text = plan_to_csv(plan, evaluation=evaluation)
-    except ValueError:
-        text = plan_to_csv(plan)
     st.download_button("Download the plan (CSV)", icon=":material/download:",
-                       data=text.encode("utf-8"), file_name="b12-plan.csv", mime="text/csv",
-                       key="download",
+                       data=plan_to_csv(plan, evaluation=evaluation).encode("utf-8"),
+                       file_name="b12-plan.csv", mime="text/csv", key="download",
                        help="Opens in any spreadsheet; import it here again later. Includes "
                             "B12 eaten, fortified and absorbed per row.")
+
+
+def _save_as() -> None:
+    ss = st.session_state
+    plan = ss["plan"]
+    if not len(plan):
+        notify("warning", "Your plan is empty: nothing to save yet.")
+        return
+    try:
+        name = plan_name(ss.get("save_name") or "")
+        if name == CURRENT:
+            raise InputError(f"“{CURRENT}” is the name of the plan being edited (saved "
+                             "automatically); choose another name.")
+        existed = name in list_saved_plans()
+        save_plan(plan, name)
+    except InputError as exc:
+        notify("error", f"Not saved: {exc}")
+        return
+    except OSError as exc:
+        notify("error", f"Not saved: the file could not be written ({exc}).")
+        return
+    ss["open_choice"] = name
+    notify("success", f"Saved your plan as “{name}”" + (" (replacing the earlier one)"
+                                                       if existed else "") + ".")
+
+
+def _open_saved() -> None:
+    ss = st.session_state
+    name = ss.get("open_choice")
+    if not name:
+        return
+    foods = get_foods()
+    try:
+        plan = load_saved_plan(name, foods)
+    except (InputError, OSError) as exc:  # a damaged file is moved aside by the library
+        notify("error", f"Could not open “{name}”: {exc}")
+        return
+    if plan is None:
+        notify("error", f"The saved plan “{name}” is gone (deleted elsewhere?).")
+        return
+    if set_plan(plan, foods, f"Open “{name}”", replace=True, name=f"Saved plan “{name}”"):
+        notify("success", f"Opened the saved plan “{name}” ({len(plan)} rows). Undo (at the "
+                          "top, section 1) brings back the plan you had.")
+
+
+def _delete_saved() -> None:
+    ss = st.session_state
+    name = ss.get("open_choice")
+    if not name:
+        return
+    try:
+        delete_saved_plan(name)
+    except (InputError, OSError) as exc:
+        notify("error", f"Could not delete “{name}”: {exc}")
+        return
+    ss.pop("open_choice", None)
+    notify("info", f"Deleted the saved plan “{name}”.")
+
+
+@guarded("Saved plans")
+def saved_plans_section(plan: pd.DataFrame) -> None:
+    """"Save as…" and "Open a saved plan" (files in the user data folder)."""
+    ss = st.session_state
+    # Keyed popovers stay open when the app reruns from a widget inside them.
+    with st.popover("Save as…", icon=":material/save:", key="save_popover"):
+        st.text_input("Name for this plan", key="save_name", max_chars=60,
+                      placeholder="e.g. My usual week")
+        st.button("Save", key="save_as", on_click=_save_as, type="primary",
+                  disabled=not len(plan))
+        st.caption("Saved on this computer. Your current plan is also saved automatically "
+                   "and comes back when you reopen the app.")
+    names = [n for n in list_saved_plans() if n != CURRENT]
+    with st.popover("Open a saved plan", icon=":material/folder_open:", key="open_popover"):
+        if not names:
+            st.caption("No saved plans yet: use “Save as…”.")
+            return
+        if ss.get("open_choice") not in names:
+            ss["open_choice"] = names[0]
+        st.selectbox("Saved plans (newest first)", names, key="open_choice")
+        b1, b2 = st.columns(2)
+        b1.button("Open this plan", key="open_saved", on_click=_open_saved, type="primary",
+                  width="stretch")
+        b2.button("Delete this plan", key="delete_saved", on_click=_delete_saved, width="stretch",
+                  icon=":material/delete:")
+        st.caption(f"Opening replaces your plan (Undo brings it back). Folder: {plans_dir()}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1281,17 +1318,22 @@ def main() -> None:
         st.error(f"The food table could not be loaded: {exc}")
         st.stop()
         return
-    userfoods = optional("planner.userfoods")
-    if userfoods is not None and hasattr(userfoods, "user_food_messages"):
+    # One container per section: a message shown once in one section does not shift
+    # the sections below it (which would close their open expanders and popovers).
+    with st.container():
         for msg in userfoods.user_food_messages():
             st.warning(msg)
+    restore_plan(foods)
     profile = sidebar_profile()
     apply_editor_changes(foods)
-    start_panel(foods)
+    with st.container():
+        start_panel(foods)
     plan = st.session_state["plan"]
-    evaluation = evaluate_plan(plan, profile, foods)
-    results(plan, evaluation, profile)
-    suggestions_panel(plan, evaluation, profile, foods)
+    with st.container():
+        evaluation = evaluate_plan(plan, profile, foods)
+        results(plan, evaluation, profile)
+    with st.container():
+        suggestions_panel(plan, profile, foods)
     plan_editor(plan, evaluation, foods)
 
 

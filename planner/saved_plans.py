@@ -14,6 +14,7 @@ import pandas as pd
 from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
 from planner.errors import InputError
+from planner.foods import FoodTable
 from planner.plan_csv import plan_from_csv, plan_to_csv
 
 _NAME = re.compile(r"[^a-z0-9-]+")
@@ -37,8 +38,11 @@ def plan_name(name: str) -> str:
 def save_plan(plan: pd.DataFrame, name: str = CURRENT) -> Path:
     """Save ``plan`` under ``name``; a crash mid-save leaves the previous version intact.
 
-    Returns the path written. Raises :class:`InputError` for an invalid plan.
+    Returns the path written. Raises :class:`InputError` for an invalid or empty plan
+    (an empty plan would not read back: delete the saved plan instead).
     """
+    if not len(plan):
+        raise InputError("An empty plan is not saved; add at least one row.")
     path = plans_dir() / f"{plan_name(name)}.csv"
     atomic_write_text(path, plan_to_csv(plan))
     return path
@@ -53,7 +57,8 @@ def list_saved_plans() -> list[str]:
     return [p.stem for p in files]
 
 
-def load_saved_plan(name: str = CURRENT, foods=None) -> pd.DataFrame | None:
+def load_saved_plan(name: str = CURRENT,
+                    foods: FoodTable | None = None) -> pd.DataFrame | None:
     """The saved plan ``name``, or None when there is none.
 
     A saved file that no longer reads (edited by hand, or foods it names were removed)

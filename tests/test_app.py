@@ -2,16 +2,15 @@
 
 Every flow of the app is exercised: profiles, example plans, the plan editor (edits,
 deletions, additions through its session state), adding foods and supplements, the
-suggestions panel, a food from a label, FoodData Central, CSV upload (good and hostile
-files) and the download. After every run the page must hold no exception element.
+suggestions panel (the real planner.suggest), saved plans (restored in a new session,
+damaged or unwritable files), a food from a label, FoodData Central, CSV upload (good and
+hostile files) and the download. After every run the page must hold no exception element.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -30,8 +29,9 @@ def _fresh_caches(monkeypatch):
     """``st.cache_data`` leaks between AppTest runs (streamlit issue #9139): clear it.
 
     ``st.cache_resource`` (the food table, keyed by the saved-foods file; the
-    suggestions, keyed by module, plan and profile) is keyed by everything it depends on,
-    so it may be shared: that keeps the suite fast.
+    suggestions, keyed by plan and profile) is keyed by everything it depends on, so it
+    may be shared: that keeps the suite fast. The user folder (saved foods and plans) is
+    a fresh temporary folder per test (conftest.py).
     """
     import streamlit as st
 
@@ -48,9 +48,14 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def new_session() -> AppTest:
+    """A new browser session (same user folder): what a restart or a reload gives."""
+    return run(AppTest.from_file(APP, default_timeout=30))
+
+
 @pytest.fixture
 def app() -> AppTest:
-    return run(AppTest.from_file(APP, default_timeout=30))
+    return new_session()
 
 
 def load(at: AppTest, example: str, match_profile: bool = True) -> AppTest:
@@ -116,6 +121,12 @@ def test_example_plans_load_and_evaluate(app, example, diet, status):
     assert m["Time to depletion"]
     assert len([e for e in app.get("vega_lite_chart")]) == 3  # day, split, store
     assert "Loaded the" in texts(app.success)
+    if status == "Meets the goal":  # the suggestions say so, and offer only a margin
+        assert "The options below would add a margin." in texts(app.success)
+        assert "Nothing needed: your plan meets the goal." in texts(app.caption)
+        assert "sugg_plan" not in [b.key for b in app.button]
+    else:
+        assert "sugg_plan" in [b.key for b in app.button]
 
 
 def test_day_chart_has_meals_in_order_and_a_target_line(app):
@@ -139,6 +150,9 @@ def test_loading_replaces_and_undo_restores(app):
     run(app)
     assert app.session_state["plan_name"] == "Vegan week"
     assert (plan(app)["food_id"] == "sr28:16114").any()  # tempeh is back
+    again = new_session()  # the undone plan is the saved one
+    assert again.session_state["plan_name"] == "Your last plan"
+    pd.testing.assert_frame_equal(plan(again), plan(app))
 
 
 def test_example_without_changing_my_profile(app):
@@ -189,6 +203,10 @@ def test_conditions_are_flagged_in_plain_words(app, condition, where, words):
     run(app)
     assert words in texts(getattr(app, where))
     assert "Sources:" in texts(getattr(app, where))
+    if condition in ("pernicious_anemia", "bariatric_surgery"):  # no intrinsic factor
+        assert "sugg_plan" not in [b.key for b in app.button]  # no food plan
+        assert "given by a clinician, not added to a plan" in texts(app.caption)
+        assert [b.key for b in app.button if b.key.startswith("sugg_supplement_")]
 
 
 def test_acid_reducer_lowers_absorption_of_food_b12(app):
@@ -413,77 +431,63 @@ def test_a_daily_supplement_fixes_the_vegan_week(app):
 
 
 # -- suggestions --------------------------------------------------------------------------------
-@pytest.fixture
-def fake_suggestions(monkeypatch):
-    """A stand-in for planner.suggest with the agreed interface (foods, supplements,
-    additions, plan, messages), to test the panel's wiring on its own."""
-    mod = types.ModuleType("planner.suggest")
+def _suggestion_for(at: AppTest, foods):
+    """What planner.suggest says about the app's current plan and profile."""
+    from planner.profile import Profile
+    from planner.suggest import suggest
 
-    class Result:
-        status = "plan_found"
-
-        def __init__(self, plan):
-            rows = [{"day": d, "meal": "breakfast", "food_id": "fndds:11320100",
-                     "portion": "1 cup", "grams": 244.0} for d in range(1, 8)]
-            self.foods = [{"title": "Soy milk, 1 cup every breakfast", "detail": "0.95 µg",
-                           "rows": rows}]
-            self.supplements = pd.DataFrame([
-                {"option": 0, "title": "50 µg every day", "day": d, "meal": "breakfast",
-                 "food_id": "supplement:cyanocobalamin", "dose_ug": 50.0}
-                for d in range(1, 8)])
-            self.additions = pd.DataFrame(rows).assign(
-                description="Soy milk, unsweetened", dose_ug=float("nan"))
-            self.plan = pd.concat([plan, self.additions], ignore_index=True)
-            self.messages = ["You are 1.0 µg short.", "Fortified foods are reliable."]
-
-    mod.suggest = lambda plan, profile, foods, **kw: Result(plan)
-    monkeypatch.setitem(sys.modules, "planner.suggest", mod)
-    return mod
+    ss = at.session_state
+    profile = Profile(age=int(ss["p_age"]), sex=ss["p_sex"], diet=ss["p_diet"],
+                      conditions=tuple(ss["p_conditions"]), authority=ss["p_authority"])
+    return suggest(plan(at), profile, foods, days=7)
 
 
-def test_suggestions_apply_with_one_click(app, fake_suggestions):
+def test_suggestions_panel_shows_the_real_suggestion_and_applies_it(app, foods):
     load(app, "vegan")
     n = len(plan(app))
-    assert "You are 1.0 µg short." in texts(app.info)
-    app.button(key="sugg_Supplement regimens_0").click()
+    result = _suggestion_for(app, foods)
+    assert result.status == "plan_found"
+    assert result.messages[0] in texts(app.info)
+    shown = texts(app.markdown)
+    first_addition = result.additions.iloc[0]
+    assert f"{first_addition['portion']} {first_addition['description']}" in shown
+    foods_offered = result.food_options().drop_duplicates("option")
+    sups_offered = result.supplement_options().drop_duplicates("option")
+    for title in [*foods_offered["title"][:4], *sups_offered["title"][:4]]:
+        assert title in shown
+    assert [b.key for b in app.button if b.key.startswith("sugg_food_")] == [
+        f"sugg_food_{i}" for i in range(min(4, len(foods_offered)))]
+    assert foods_offered["detail"].iloc[0] in texts(app.caption)
+    # one click adds the first food card: one serving every day at its meal
+    option = foods_offered.iloc[0]
+    app.button(key="sugg_food_0").click()
     run(app)
-    assert len(plan(app)) == n + 7
-    assert metrics(app)["Status"] == "Meets the goal"  # re-evaluated at once
-    assert "Added 50 µg every day" in texts(app.success)
-    app.button(key="sugg_Fortified and B12-rich foods_0").click()
-    run(app)
-    assert len(plan(app)) == n + 14
-
-
-def test_least_change_plan_with_one_click(app, fake_suggestions):
-    load(app, "vegan")
-    n = len(plan(app))
-    assert "1 cup Soy milk, unsweetened at breakfast, every day" in texts(app.markdown)
-    app.button(key="sugg_plan").click()
-    run(app)
-    assert len(plan(app)) == n + 7
-    assert "Added the least-change plan" in texts(app.success)
+    p = plan(app)
+    added = p[(p["food_id"] == option["food_id"]) & (p["meal"] == option["meal"])
+              & (p["portion"] == option["portion"])]
+    assert len(p) == n + 7 and sorted(added["day"]) == list(range(1, 8))
+    assert f"Added {option['title']}" in texts(app.success)
 
 
 @pytest.mark.parametrize("example", ["vegan", "vegetarian"])
-def test_real_suggestions_reach_the_goal(app, example):
-    pytest.importorskip("planner.suggest")
+def test_real_suggestions_reach_the_goal(app, foods, example):
     load(app, example)
     assert metrics(app)["Status"] != "Meets the goal"
     n = len(plan(app))
+    additions = _suggestion_for(app, foods).additions
     app.button(key="sugg_plan").click()
     run(app)
-    assert len(plan(app)) > n
+    assert len(plan(app)) == n + len(additions)
     assert metrics(app)["Status"] == "Meets the goal"
+    assert "Added the least-change plan" in texts(app.success)
 
 
 def test_real_suggestion_cards_add_rows(app):
-    pytest.importorskip("planner.suggest")
     load(app, "older_adult")
     app.multiselect(key="p_conditions").set_value(["ppi"])
     run(app)
     n = len(plan(app))
-    buttons = [b for b in app.button if b.key and b.key.startswith("sugg_Supplement")]
+    buttons = [b for b in app.button if b.key.startswith("sugg_supplement_")]
     assert buttons
     buttons[0].click()
     run(app)
@@ -492,11 +496,93 @@ def test_real_suggestion_cards_add_rows(app):
     assert metrics(app)["Status"] == "Meets the goal"
 
 
-def test_without_suggestions_module_the_app_still_works(app, monkeypatch):
-    for name in ("planner.suggest", "planner.suggestions"):
-        monkeypatch.setitem(sys.modules, name, None)  # import fails
+def test_an_error_in_one_section_is_readable(app, monkeypatch):
+    import planner.charts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("chart exploded")
+
+    monkeypatch.setattr(planner.charts, "day_chart", broken)
+    load(app, "vegan")  # run() asserts there is no exception element
+    assert "Something went wrong in “Results” (RuntimeError: chart exploded)" in texts(app.error)
+    assert app.get("download_button")  # the other sections still work
+    assert "sugg_plan" in [b.key for b in app.button]
+
+
+# -- saved plans ----------------------------------------------------------------------------------
+def test_a_new_session_restores_the_plan_saved_by_the_last(app):
     load(app, "vegan")
-    assert "Suggestions are not available" in texts(app.info)
+    edit(app, deleted=[0])  # every change is saved, not only loads
+    edited = plan(app).copy()
+    again = new_session()
+    pd.testing.assert_frame_equal(plan(again), edited)
+    assert f"Restored your last plan ({len(edited)} rows)." in texts(again.info)
+    assert metrics(again)["Status"] == "Too low"
+    assert "could not" not in texts(again.warning)
+    load(again, "empty")  # an empty plan is restored as empty, without a message
+    third = new_session()
+    assert len(plan(third)) == 0
+    assert "Restored" not in texts(third.info) and not third.warning  # nothing to flag
+
+
+def test_a_damaged_saved_plan_warns_and_starts_empty():
+    from planner.saved_plans import plans_dir
+
+    plans_dir().mkdir(parents=True)
+    (plans_dir() / "current.csv").write_bytes(b"day,meal,food_id,grams\n1,lunch,nope,abc\n")
+    at = new_session()
+    warning = texts(at.warning)
+    assert "The saved plan 'current' could not be read" in warning
+    assert "current.csv.corrupt-1" in warning and "Starting with an empty plan" in warning
+    assert len(plan(at)) == 0 and "Your plan is empty" in texts(at.info)
+    assert (plans_dir() / "current.csv.corrupt-1").is_file()  # kept, never overwritten
+    run(at)  # shown once
+    assert not at.warning
+
+
+def test_a_failed_save_warns_once_and_keeps_the_plan(monkeypatch, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "plans").write_text("a file where the plans folder should be")
+    monkeypatch.setenv("B12_PLANNER_HOME", str(home))
+    at = new_session()
+    load(at, "vegan")
+    assert "Your plan could not be saved on this computer" in texts(at.warning)
+    assert len(plan(at)) > 50 and metrics(at)["Status"] == "Too low"
+    edit(at, deleted=[0])
+    assert "could not be saved" not in texts(at.warning)  # said once, not on every change
+    assert len(plan(at)) > 50
+
+
+def test_save_as_open_and_delete(app):
+    from planner.saved_plans import list_saved_plans
+
+    load(app, "vegan")
+    vegan = plan(app).copy()
+    app.text_input(key="save_name").input("current")
+    app.button(key="save_as").click()
+    run(app)
+    assert "Not saved" in texts(app.error)
+    app.text_input(key="save_name").input("My vegan week!")
+    app.button(key="save_as").click()
+    run(app)
+    assert "Saved your plan as “my-vegan-week”." in texts(app.success)
+    assert "my-vegan-week" in list_saved_plans()
+    load(app, "omnivore")
+    assert app.selectbox(key="open_choice").options == ["my-vegan-week"]  # not "current"
+    app.button(key="open_saved").click()
+    run(app)
+    pd.testing.assert_frame_equal(plan(app), vegan)
+    assert app.session_state["plan_name"] == "Saved plan “my-vegan-week”"
+    assert "Opened the saved plan “my-vegan-week”" in texts(app.success)
+    app.button(key="undo").click()  # back to the omnivore week
+    run(app)
+    assert app.session_state["plan_name"] == "Omnivore week"
+    app.button(key="delete_saved").click()
+    run(app)
+    assert "Deleted the saved plan “my-vegan-week”." in texts(app.info)
+    assert list_saved_plans() == ["current"]
+    assert "No saved plans yet" in texts(app.caption)
 
 
 # -- a food from a label ------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """The app in a real browser: Debian Chromium driven by Playwright, app served on 127.0.0.1.
 
 One person's session: choose a profile, load an example week, watch the verdict change,
-apply a suggestion, download the plan as CSV (and check its bytes), upload it back.
+apply a suggestion, download the plan as CSV (and check its bytes), upload it back. Then
+saved plans: the plan comes back in a new session, and "Save as…"/"Open a saved plan"
+work in their popovers. The server's user folder is shared by the module's tests (the
+first test expects it empty).
 Screenshots go to the test's tmp dir. First-render and rerun times are printed
 (benchmarks, not asserts) and written to ``timings.json`` beside the screenshots.
 
@@ -135,13 +138,47 @@ def changed_after(page, label: str, old: str) -> None:
         arg=[label, old], polling="raf", timeout=TIMEOUT_MS)
 
 
+def settled(page) -> None:
+    """Wait until the run has finished and its leftovers (stale elements) are gone."""
+    wait_idle(page)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=TIMEOUT_MS)
+
+
 def shot(page, path: Path) -> None:
     """A screenshot of the whole app (Streamlit scrolls inside its own container)."""
+    settled(page)
     height = page.evaluate(
         "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
     page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 1000), 6000)})
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def open_app(page, server: str) -> None:
+    """Open the app in this page's session and wait until the first run has finished.
+
+    A new session starts from the plan the previous one saved (the module shares one
+    user folder), so no test may take the page's first state for its own.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    expect(page.get_by_text("4 · Your meal plan")).to_be_visible()
+    settled(page)
+
+
+def load_example(page, option: str, keep_profile: bool = False) -> None:
+    """Choose ``option`` under "Start from", press Load and wait for its own message."""
+    from playwright.sync_api import expect
+
+    choose(page, "Start from", option)
+    if keep_profile:
+        page.get_by_text("Also set my profile to this person").click()
+    page.get_by_role("button", name="Load", exact=True).click()
+    done = "Loaded the " if option.startswith("Example") else "Started an empty plan"
+    expect(page.get_by_test_id("stMainBlockContainer").get_by_text(done)).to_be_visible()
+    settled(page)
 
 
 # -- the journey ------------------------------------------------------------------------------
@@ -169,25 +206,16 @@ def test_a_persons_session(page, server, tmp_path, foods):
     wait_idle(page)
 
     # a vegan week, keeping my profile
-    choose(page, "Start from", "Example: Vegan week")
-    page.get_by_text("Also set my profile to this person").click()
-    page.get_by_role("button", name="Load", exact=True).click()
+    load_example(page, "Example: Vegan week", keep_profile=True)
     expect(metric(page, "Status")).to_have_text("Too low")
     expect(page.get_by_text("Not enough B12.")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
     eaten_before = metric(page, "B12 eaten per day").inner_text().strip()
     shot(page, screens / "1-vegan-week.png")
 
-    # apply a suggestion (one click; the first is the least-change plan), else the
-    # supplement form the panel points to when no suggestions module is installed
-    suggestion = page.get_by_role("button", name="Add to my plan")
-    if suggestion.count():
-        button = suggestion.first
-    else:
-        page.get_by_test_id("stRadio").get_by_text("Add a supplement").click()
-        button = page.get_by_role("button", name="Add supplement", exact=True)
+    # apply a suggestion (one click; the first is the least-change plan)
     t0 = time.perf_counter()
-    button.click()
+    page.get_by_role("button", name="Add to my plan").first.click()
     changed_after(page, "B12 eaten per day", eaten_before)
     timings["rerun_after_edit_s"] = time.perf_counter() - t0
     expect(metric(page, "Status")).not_to_have_text("Too low")
@@ -214,11 +242,11 @@ def test_a_persons_session(page, server, tmp_path, foods):
     csv_path.write_bytes(data)
 
     # start over, then upload it back
-    choose(page, "Start from", "An empty plan")
-    page.get_by_role("button", name="Load", exact=True).click()
+    load_example(page, "An empty plan")
     expect(page.get_by_text("Your plan is empty")).to_be_visible()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
-    expect(page.get_by_text(f"Imported {len(downloaded)} rows from my-plan.csv")).to_be_visible()
+    # the sentence, not its toast (which has no full stop)
+    expect(page.get_by_text(f"Imported {len(downloaded)} rows from my-plan.csv.")).to_be_visible()
     expect(metric(page, "Status")).not_to_have_text("Too low")
     shot(page, screens / "3-uploaded-back.png")
 
@@ -239,9 +267,8 @@ def test_a_persons_session(page, server, tmp_path, foods):
 def test_each_example_in_the_browser(page, server, tmp_path, example, status):
     from playwright.sync_api import expect
 
-    page.goto(server)
-    choose(page, "Start from", example)
-    page.get_by_role("button", name="Load", exact=True).click()
+    open_app(page, server)
+    load_example(page, example)
     expect(metric(page, "Status")).to_have_text(status)
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
     name = f"example-{example.split(': ')[1].split()[0].lower()}.png"
@@ -255,9 +282,8 @@ def test_each_example_in_the_browser(page, server, tmp_path, example, status):
 def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path):
     from playwright.sync_api import expect
 
-    page.goto(server)
-    choose(page, "Start from", "Example: Omnivore week")
-    page.get_by_role("button", name="Load", exact=True).click()
+    open_app(page, server)
+    load_example(page, "Example: Omnivore week")
     expect(metric(page, "Status")).to_have_text("Meets the goal")
     bad = tmp_path / "not-a-plan.csv"
     bad.write_bytes(bytes(range(256)) * 100)
@@ -265,3 +291,40 @@ def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path):
     expect(page.get_by_text("Import failed, your plan is unchanged.")).to_be_visible()
     expect(metric(page, "Status")).to_have_text("Meets the goal")
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_saved_plans_in_the_browser(browser, server):
+    """The plan being edited comes back in a new session; Save as… and Open work."""
+    from playwright.sync_api import expect
+
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server)
+    load_example(page, "Example: Vegetarian week")
+    expect(metric(page, "Status")).to_have_text("Too low")
+    page.get_by_role("button", name="Save as…").click()
+    page.get_by_label("Name for this plan").fill("Veggie week")
+    page.get_by_label("Name for this plan").press("Enter")  # reruns: the popover stays open
+    wait_idle(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved your plan as “veggie-week”.")).to_be_visible()
+    first.close()
+
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})  # a new session
+    page = second.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server)
+    expect(page.get_by_text("Restored your last plan (")).to_be_visible()
+    expect(metric(page, "B12 eaten per day")).to_be_visible()
+    load_example(page, "Example: Omnivore week")
+    expect(metric(page, "Status")).to_have_text("Meets the goal")
+    page.get_by_role("button", name="Open a saved plan").click()
+    expect(page.get_by_role("combobox", name="Saved plans (newest first)")).to_have_value(
+        "veggie-week")
+    page.get_by_role("button", name="Open this plan").click()
+    main = page.get_by_test_id("stMainBlockContainer")  # not the toast
+    expect(main.get_by_text("Opened the saved plan “veggie-week”")).to_be_visible()
+    expect(page.get_by_role("button", name="Undo: back to “Omnivore week”")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    second.close()

@@ -74,3 +74,10 @@ def test_damaged_file_is_moved_aside_and_reported(foods):
 def test_bad_names(name):
     with pytest.raises(InputError, match="name"):
         save_plan(PLAN, name)
+
+
+def test_an_empty_plan_is_refused_and_the_saved_one_kept(foods):
+    save_plan(PLAN)
+    with pytest.raises(InputError, match="empty plan"):
+        save_plan(PLAN.iloc[:0])
+    assert len(load_saved_plan(foods=foods)) == len(PLAN)
