@@ -758,8 +758,8 @@ def suggestions_panel(plan: pd.DataFrame, profile: Profile | None, foods: FoodTa
         _cards("Supplement regimens", "supplement",
                option_cards(result.supplement_options()))
         sup = result.supplements
-        for label in sup.loc[sup["route"] != "oral", "label"]:
-            st.caption(f"{label}: given by a clinician, not added to a plan.")
+        for r in sup.loc[sup["route"] != "oral"].itertuples(index=False):
+            st.caption(f"Or {r.dose_ug:g} µg {r.label}: not added to a plan. {r.note}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from planner.foods import FoodTable
 from planner.plan import validate_plan
 from planner.profile import Profile
 from planner.recommendations import Recommendation, recommended_intake
-from planner.schema import SUPPLEMENT_PREFIX
+from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
 
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
 LINE_TOLERANCE_UG = 1e-9  # float tolerance when comparing with a line [µg]
@@ -47,7 +47,9 @@ class Evaluation:
         ``b12_listed_ug`` (what the table gives for the amount; NaN when unknown),
         ``ingested_ug`` (counted), ``fortified_ug`` (crystalline), ``food_bound_ug``,
         ``absorbed_ug``, ``absorbed_fortified_ug``, ``absorbed_food_bound_ug``,
-        ``unknown``, ``unreliable``, ``note``, ``event``. All amounts [µg].
+        ``unknown``, ``unreliable``, ``note``, ``diet`` (the food's class, see
+        :data:`planner.schema.DIET_ORDER`), ``diet_verified``, ``event``. All amounts
+        [µg].
     events : pandas.DataFrame
         One row per dose event in time order: ``event``, ``day``, ``time`` (first
         intake), ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
@@ -155,6 +157,8 @@ def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarr
     fort = np.zeros(n)
     reliable = np.ones(n, dtype=bool)
     note = np.full(n, "", dtype=object)
+    diet = np.full(n, DIET_ORDER[0], dtype=object)  # supplements: crystalline, vegan
+    verified = np.ones(n, dtype=bool)
     if foods is not None and (~supp).any():
         codes, uniq = pd.factorize(p["food_id"])
         look = foods.df.reindex(pd.Index(uniq, dtype=object))
@@ -162,10 +166,15 @@ def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarr
         fort = look["b12_fortified_ug"].to_numpy(dtype="float64")[codes]
         reliable = look["b12_reliable"].fillna(True).to_numpy(dtype=bool)[codes]
         note = look["b12_note"].fillna("").to_numpy(dtype=object)[codes]
+        diet = np.where(supp, diet, look["diet"].fillna("").to_numpy(dtype=object)[codes])
+        verified = np.where(supp, True,
+                            look["diet_verified"].fillna(False).to_numpy(dtype=bool)[codes])
     out = split_b12(supp, p["grams"].to_numpy(dtype="float64"),
                     p["dose_ug"].to_numpy(dtype="float64"), b12, fort, reliable)
     out["supplement"] = supp
     out["note"] = np.where(out["unreliable"], note, "")
+    out["diet"] = diet
+    out["diet_verified"] = verified
     return out
 
 
@@ -331,6 +340,8 @@ def _evaluate_valid(
         "unknown": b["unknown"],
         "unreliable": b["unreliable"],
         "note": pd.Series(b["note"], dtype="str"),
+        "diet": pd.Series(b["diet"], dtype="str"),
+        "diet_verified": b["diet_verified"].astype(bool),
         "event": event,
     })
 
@@ -427,6 +438,7 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
             "unreliable_source", "warning",
             f"{len(unrel)} item(s) are not reliable B12 sources (inactive analogues) and "
             f"count 0: {detail}.", "[WATANABE-07] [VH-PLANT]"))
+    out += _diet_flags(profile, items)
     if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + LINE_TOLERANCE_UG).any():
         out.append(_flag(
             "above_evm_guidance", "info",
@@ -438,6 +450,41 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
             "days_without_b12", "warning",
             "Some days have no B12 at all; in pregnancy and breastfeeding a daily source "
             "matters more than stores.", "[IOM p.340]"))
+    return out
+
+
+def _names(descriptions: pd.Series, limit: int = 4) -> str:
+    """ "A, B, C and 2 more" from the distinct descriptions."""
+    uniq = list(dict.fromkeys(str(d) for d in descriptions))
+    more = len(uniq) - limit
+    return "; ".join(uniq[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
+    """Foods the person's diet excludes, and (for vegans) foods to check on the label.
+
+    The plan is still evaluated as written: a vegetarian's plan with chicken in it is
+    scored with the chicken, and the flag says so.
+    """
+    out = []
+    allowed = set(DIET_ORDER[: DIET_ORDER.index(profile.diet) + 1])
+    outside = items.loc[~items["diet"].isin(allowed)]
+    if len(outside):
+        out.append(_flag(
+            "not_in_diet", "warning",
+            f"{len(outside)} item(s) in this plan are not {profile.diet}: "
+            f"{_names(outside['description'])}. They are counted as written; remove or "
+            "swap them, or change the diet in the profile.",
+            "USDA food groups and FNDDS ingredients (column diet_basis of the food table)"))
+    if profile.diet == DIET_ORDER[0]:
+        check = items.loc[items["diet"].isin(allowed) & ~items["diet_verified"]]
+        if len(check):
+            out.append(_flag(
+                "diet_unverified", "info",
+                f"{len(check)} item(s) are probably vegan but USDA's record has no "
+                f"ingredient list to confirm it (check the label): "
+                f"{_names(check['description'])}.",
+                "USDA FNDDS ingredients / SR LanguaL (no evidence for these foods)"))
     return out
 
 

@@ -321,8 +321,9 @@ class Suggestion:
         Returns
         -------
         pandas.DataFrame
-            ``option`` (the food id), ``title``, ``detail`` (gain and B12 per serving;
-            "check the label" where the diet class is unverified) and the plan columns,
+            ``option`` (the food id), ``title``, ``detail`` (gain and B12 per serving,
+            USDA food group and manufacturer; "check the label" where the diet class is
+            unverified) and the plan columns,
             one row per day of the span; grouped by ``option`` for a one-click "add".
         """
         rows = []
@@ -332,7 +333,8 @@ class Suggestion:
                 continue
             title = f"{r.serving} {r.description} at {r.meal}, every day"
             detail = (f"+{r.absorbed_gain_ug:.1f} µg absorbed a day; {r.b12_ug:.1f} µg B12 "
-                      f"per serving ({r.serving_g:g} g)")
+                      f"per serving ({r.serving_g:g} g). USDA: {r.group}"
+                      + (f", {r.manufacturer}" if r.manufacturer else ""))
             if r.check_label:
                 detail += "; check the label (diet class not verified)"
             for i, d in enumerate(self._days):
@@ -1214,7 +1216,13 @@ def _moves(model: _Model, items: pd.DataFrame, slots: list[_Slot]) -> pd.DataFra
 
 # -- messages ------------------------------------------------------------------------------
 def _ug(x: float) -> str:
-    return f"{x:.1f} µg"
+    """ "1.2 µg"; small amounts keep two digits ("0.04 µg", never "0.0 µg" short)."""
+    return f"{x:.2f} µg" if 0 < abs(x) < 0.095 else f"{x:.1f} µg"
+
+
+def _ug2(x: float) -> str:
+    """Absorbed amounts near a line: two decimals, as the app's metrics show them."""
+    return f"{x:.2f} µg"
 
 
 def _join(parts: list[str]) -> str:
@@ -1240,8 +1248,8 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
     intake = summary["intake_ug_per_day"]
     if status == "meets_goal":
         out.append(
-            f"Your plan already meets your {line_name}: you absorb about {_ug(base_pd)} a day "
-            f"(the line is {_ug(line)} absorbed, {intake_line:.1f} µg eaten; {who}). "
+            f"Your plan already meets your {line_name}: you absorb about {_ug2(base_pd)} a day "
+            f"(the line is {_ug2(line)} absorbed, {intake_line:.1f} µg eaten; {who}). "
             "No additions are needed.")
     else:
         short = line - base_pd
@@ -1252,8 +1260,8 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
             eaten = (f"You eat about {_ug(intake)} a day, {_ug(intake_line - intake)} below "
                      "the intake figure.")
         out.append(
-            f"You absorb about {_ug(base_pd)} a day; your {line_name} ({who}) is "
-            f"{_ug(line)} absorbed ({intake_line:.1f} µg eaten). You are {_ug(short)} short. "
+            f"You absorb about {_ug2(base_pd)} a day; your {line_name} ({who}) is "
+            f"{_ug2(line)} absorbed ({intake_line:.1f} µg eaten). You are {_ug2(short)} short. "
             + eaten)
     if infant:
         out.append("For babies, B12 comes from breast milk or formula; ask a paediatrician "

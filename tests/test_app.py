@@ -205,7 +205,8 @@ def test_conditions_are_flagged_in_plain_words(app, condition, where, words):
     assert "Sources:" in texts(getattr(app, where))
     if condition in ("pernicious_anemia", "bariatric_surgery"):  # no intrinsic factor
         assert "sugg_plan" not in [b.key for b in app.button]  # no food plan
-        assert "given by a clinician, not added to a plan" in texts(app.caption)
+        assert "1000 µg once a month, by injection (a clinician's regimen): not added to a plan" \
+            in texts(app.caption)
         assert [b.key for b in app.button if b.key.startswith("sugg_supplement_")]
 
 
@@ -243,6 +244,17 @@ def test_unconfirmed_child_band_is_said(app):
     run(app)
     assert "unconfirmed" in texts(app.caption)
     assert "unconfirmed" in texts(app.warning)
+
+
+def test_foods_outside_my_diet_are_pointed_out(app):
+    load(app, "vegetarian")  # a vegetarian's week with cheese, yogurt and eggs
+    rows = len(plan(app))
+    assert "not vegan" not in texts(app.warning)
+    app.selectbox(key="p_diet").set_value("vegan")
+    run(app)
+    warning = texts(app.warning)
+    assert "are not vegan" in warning and "Cheese, Cheddar" in warning
+    assert len(plan(app)) == rows  # nothing is dropped: the plan is scored as written
 
 
 def test_body_store_setting_changes_time_to_depletion(app):

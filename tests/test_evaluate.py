@@ -325,3 +325,31 @@ def test_real_foods(foods):
     s = evaluate(milk, Profile(age=30, diet="vegetarian"), foods).summary
     assert s["food_bound_ug_per_day"] == pytest.approx(2.4, rel=0.01)
     assert s["absorbed_ug_per_day"] == pytest.approx(1.2, rel=0.05)
+
+
+# -- foods outside the person's diet (real USDA classes) ------------------------------------
+@pytest.mark.parametrize(("food_id", "diet", "expected"), [
+    ("sr28:13325", "vegetarian", "not_in_diet"),   # beef liver
+    ("sr28:13325", "pescatarian", "not_in_diet"),
+    ("sr28:13325", "omnivore", None),
+    ("sr28:15076", "vegetarian", "not_in_diet"),   # Atlantic salmon
+    ("sr28:15076", "pescatarian", None),
+    ("sr28:01077", "vegan", "not_in_diet"),        # whole milk
+    ("sr28:01077", "vegetarian", None),
+    ("fndds:11360200", "vegan", None),             # oat milk, ingredients all plant-based
+    ("fndds:11350020", "vegan", "diet_unverified"),  # almond milk: no SR ingredient proof
+    ("fndds:11350020", "vegetarian", None),        # only vegans are asked to check labels
+])
+def test_foods_outside_the_diet_are_flagged(foods, food_id, diet, expected):
+    plan = pd.DataFrame({"day": [1, 1], "meal": ["breakfast", "lunch"],
+                         "food_id": [food_id, "supplement:cyanocobalamin"],
+                         "grams": [100.0, None], "dose_ug": [None, 10.0]})
+    result = evaluate(plan, Profile(age=40, diet=diet), foods)
+    codes = {f["code"] for f in result.summary["flags"]} & {"not_in_diet", "diet_unverified"}
+    assert codes == ({expected} if expected else set())
+    if expected:
+        flag = next(f for f in result.summary["flags"] if f["code"] == expected)
+        assert foods.get(food_id)["description"] in flag["message"]
+    # the plan is still scored as written (the food's B12 counts)
+    assert result.items["ingested_ug"].iloc[0] == pytest.approx(foods.get(food_id)["b12_ug"])
+    assert list(result.items["diet"]) == [foods.get(food_id)["diet"], "vegan"]
