@@ -161,7 +161,8 @@ def _b12_per_row(p: pd.DataFrame, foods: FoodTable | None) -> dict[str, np.ndarr
     verified = np.ones(n, dtype=bool)
     if foods is not None and (~supp).any():
         codes, uniq = pd.factorize(p["food_id"])
-        look = foods.df.reindex(pd.Index(uniq, dtype=object))
+        look = foods.df[["b12_ug", "b12_fortified_ug", "b12_reliable", "b12_note", "diet",
+                         "diet_verified"]].reindex(pd.Index(uniq, dtype=object))
         b12 = look["b12_ug"].to_numpy(dtype="float64")[codes]
         fort = look["b12_fortified_ug"].to_numpy(dtype="float64")[codes]
         reliable = look["b12_reliable"].fillna(True).to_numpy(dtype=bool)[codes]
@@ -455,9 +456,9 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
 
 def _names(descriptions: pd.Series, limit: int = 4) -> str:
     """ "A, B, C and 2 more" from the distinct descriptions."""
-    uniq = list(dict.fromkeys(str(d) for d in descriptions))
+    uniq = descriptions.drop_duplicates()
     more = len(uniq) - limit
-    return "; ".join(uniq[:limit]) + (f" and {more} more" if more > 0 else "")
+    return "; ".join(map(str, uniq.iloc[:limit])) + (f" and {more} more" if more > 0 else "")
 
 
 def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
