@@ -50,10 +50,12 @@ from planner.saved_plans import (
     CURRENT,
     delete_saved_plan,
     list_saved_plans,
+    load_profile,
     load_saved_plan,
     plan_name,
     plans_dir,
     save_plan,
+    save_profile,
 )
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
 from planner.suggest import Suggestion, suggest
@@ -190,11 +192,52 @@ def show_notices(where: str) -> None:
     st.session_state["notices"] = keep
 
 
+def restore_profile() -> None:
+    """On a new session, set the profile widgets to the profile saved by the last one."""
+    ss = st.session_state
+    try:
+        saved = load_profile()
+    except (InputError, OSError) as exc:  # the library moved a damaged file aside
+        notify("warning", f"{exc}\n\nStarting with the default profile.", "start")
+        return
+    if saved is None:
+        return
+    profile, store = saved
+    ss.update({
+        "p_age": min(max(round(profile.age or 1), 1), 120), "p_sex": profile.sex,
+        "p_diet": profile.diet, "p_pregnant": profile.pregnant,
+        "p_lactating": profile.lactating, "p_conditions": list(profile.conditions),
+        "p_authority": profile.authority, "p_store": min(store, 50_000.0),
+    })
+    ss["saved_profile"] = (profile, store)
+
+
+def persist_profile(profile: Profile | None) -> None:
+    """Keep the profile for the next session (only when it changed; a failure is shown
+    once and changes nothing else)."""
+    ss = st.session_state
+    if profile is None:
+        return
+    current = (profile, float(ss["p_store"]))
+    if ss.get("saved_profile") == current:
+        return
+    try:
+        save_profile(*current)
+    except (OSError, InputError) as exc:
+        if not ss.get("profile_save_failed"):
+            st.sidebar.warning(f"Your profile could not be saved on this computer ({exc}); "
+                               "it is kept while this page is open.")
+        ss["profile_save_failed"] = True
+        return
+    ss["saved_profile"], ss["profile_save_failed"] = current, False
+
+
 def restore_plan(foods: FoodTable) -> None:
-    """On a new session, start from the plan saved by the last one (if any)."""
+    """On a new session, start from the plan (and profile) saved by the last one."""
     ss = st.session_state
     if "plan" in ss:
         return
+    restore_profile()
     ss["plan"], ss["plan_name"] = empty_plan(), "An empty plan"
     try:
         saved = load_saved_plan(CURRENT, foods)
@@ -203,7 +246,8 @@ def restore_plan(foods: FoodTable) -> None:
         return
     if saved is not None and len(saved):
         ss["plan"], ss["plan_name"] = saved, "Your last plan"
-        notify("info", f"Restored your last plan ({len(saved)} rows).", "start")
+        who = " and your profile (left)" if ss.get("saved_profile") else ""
+        notify("info", f"Restored your last plan ({len(saved)} rows){who}.", "start")
 
 
 def persist_plan(plan: pd.DataFrame, where: str = "plan") -> None:
@@ -1325,6 +1369,7 @@ def main() -> None:
             st.warning(msg)
     restore_plan(foods)
     profile = sidebar_profile()
+    persist_profile(profile)
     apply_editor_changes(foods)
     with st.container():
         start_panel(foods)

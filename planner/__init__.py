@@ -41,7 +41,14 @@ from planner.recommendations import (
     load_recommendations,
     recommended_intake,
 )
-from planner.saved_plans import delete_saved_plan, list_saved_plans, load_saved_plan, save_plan
+from planner.saved_plans import (
+    delete_saved_plan,
+    list_saved_plans,
+    load_profile,
+    load_saved_plan,
+    save_plan,
+    save_profile,
+)
 from planner.schema import DIET_ORDER
 from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
 from planner.suggest import Suggestion, load_supplements, suggest
@@ -92,6 +99,7 @@ __all__ = [
     "evaluate_many_dask",
     "label_food",
     "list_saved_plans",
+    "load_profile",
     "load_saved_plan",
     "load_foods",
     "load_recommendations",
@@ -104,6 +112,7 @@ __all__ = [
     "read_user_foods",
     "recommended_intake",
     "save_plan",
+    "save_profile",
     "save_user_food",
     "store_turnover",
     "suggest",

@@ -528,13 +528,39 @@ def test_a_new_session_restores_the_plan_saved_by_the_last(app):
     edited = plan(app).copy()
     again = new_session()
     pd.testing.assert_frame_equal(plan(again), edited)
-    assert f"Restored your last plan ({len(edited)} rows)." in texts(again.info)
+    assert (f"Restored your last plan ({len(edited)} rows) and your profile (left)."
+            in texts(again.info))
     assert metrics(again)["Status"] == "Too low"
     assert "could not" not in texts(again.warning)
     load(again, "empty")  # an empty plan is restored as empty, without a message
     third = new_session()
     assert len(plan(third)) == 0
     assert "Restored" not in texts(third.info) and not third.warning  # nothing to flag
+
+
+def test_a_new_session_restores_the_profile(app):
+    load(app, "older_adult")  # sets the profile to a 70-year-old man
+    app.multiselect(key="p_conditions").set_value(["ppi", "metformin"])
+    app.selectbox(key="p_authority").set_value("EFSA")
+    app.number_input(key="p_store").set_value(900.0)
+    run(app)
+    before = metrics(app)
+    again = new_session()
+    ss = again.session_state
+    assert (ss["p_age"], ss["p_sex"], ss["p_diet"]) == (70, "male", "omnivore")
+    assert sorted(ss["p_conditions"]) == ["metformin", "ppi"]
+    assert (ss["p_authority"], ss["p_store"]) == ("EFSA", 900.0)
+    assert metrics(again) == before  # the same person, the same verdict
+
+
+def test_a_damaged_saved_profile_warns_and_uses_the_defaults():
+    from planner.saved_plans import profile_path
+
+    profile_path().parent.mkdir(parents=True, exist_ok=True)
+    profile_path().write_text('{"profile": {"age": 30, "diet": "carnivore"}}')
+    at = new_session()
+    assert "profile.json.corrupt-1" in texts(at.warning)
+    assert at.session_state["p_diet"] == "omnivore" and not at.exception
 
 
 def test_a_damaged_saved_plan_warns_and_starts_empty():

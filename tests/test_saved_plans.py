@@ -81,3 +81,48 @@ def test_an_empty_plan_is_refused_and_the_saved_one_kept(foods):
     with pytest.raises(InputError, match="empty plan"):
         save_plan(PLAN.iloc[:0])
     assert len(load_saved_plan(foods=foods)) == len(PLAN)
+
+
+# -- the profile ------------------------------------------------------------------------------
+def test_profile_round_trip_in_a_new_process():
+    from planner import Profile, load_profile, save_profile
+
+    assert load_profile() is None
+    me = Profile(age=34, sex="female", diet="vegan", lactating=True,
+                 conditions=("metformin", "ppi"), authority="EFSA")
+    save_profile(me, initial_store_ug=800.0)
+    code = ("from planner import load_profile; p, s = load_profile();"
+            "print(p.age, p.diet, p.lactating, ','.join(p.conditions), p.authority, s)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=os.environ.copy()).stdout.split()
+    assert out == ["34.0", "vegan", "True", "metformin,ppi", "EFSA", "800.0"]
+
+
+@pytest.mark.parametrize("text", [
+    "not json",
+    "[1, 2]",
+    '{"profile": {"age": 200, "diet": "vegan"}}',                  # impossible age
+    '{"profile": {"age": 30, "diet": "fruitarian"}}',              # unknown diet
+    '{"profile": {"age": 30, "colour": "blue"}}',                  # unknown field
+    '{"profile": {"age": 30}, "initial_store_ug": -5}',
+])
+def test_damaged_profile_is_moved_aside_and_reported(text):
+    from planner import load_profile
+    from planner.saved_plans import profile_path
+
+    path = profile_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="profile.json.corrupt-1"):
+        load_profile()
+    assert (path.parent / "profile.json.corrupt-1").read_text(encoding="utf-8") == text
+    assert load_profile() is None
+
+
+def test_bad_profile_values_are_refused():
+    from planner import Profile, save_profile
+
+    with pytest.raises(InputError, match="initial_store_ug"):
+        save_profile(Profile(age=30), initial_store_ug=float("nan"))
+    with pytest.raises(InputError, match="Profile"):
+        save_profile({"age": 30})
