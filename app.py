@@ -1315,6 +1315,7 @@ def _delete_saved() -> None:
         notify("error", f"Could not delete “{name}”: {exc}")
         return
     ss.pop("open_choice", None)
+    ss["confirm_delete"] = False
     notify("info", f"Deleted the saved plan “{name}”.")
 
 
@@ -1342,7 +1343,8 @@ def saved_plans_section(plan: pd.DataFrame) -> None:
         b1.button("Open this plan", key="open_saved", on_click=_open_saved, type="primary",
                   width="stretch")
         b2.button("Delete this plan", key="delete_saved", on_click=_delete_saved, width="stretch",
-                  icon=":material/delete:")
+                  icon=":material/delete:", disabled=not ss.get("confirm_delete"))
+        st.checkbox("Yes, delete it (cannot be undone)", key="confirm_delete")
         st.caption(f"Opening replaces your plan (Undo brings it back). Folder: {plans_dir()}")
 
 

@@ -616,6 +616,9 @@ def test_save_as_open_and_delete(app):
     app.button(key="undo").click()  # back to the omnivore week
     run(app)
     assert app.session_state["plan_name"] == "Omnivore week"
+    assert app.button(key="delete_saved").disabled  # not without a tick
+    app.checkbox(key="confirm_delete").check()
+    run(app)
     app.button(key="delete_saved").click()
     run(app)
     assert "Deleted the saved plan “my-vegan-week”." in texts(app.info)
