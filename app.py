@@ -488,6 +488,7 @@ def start_panel(foods: FoodTable) -> None:
     with right:
         st.file_uploader(
             "…or import a plan (CSV)", type=["csv"], key="uploader",
+            max_upload_size=MAX_CSV_BYTES // (1024 * 1024),
             help=f"A plan downloaded from this app, or any CSV with the columns day, meal, "
                  f"food_id and grams (dose_ug for supplements). At most "
                  f"{MAX_CSV_BYTES // (1024 * 1024)} MB.",
