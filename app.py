@@ -472,10 +472,13 @@ def start_panel(foods: FoodTable) -> None:
                 "An empty plan" if k == "empty" else f"Example: {EXAMPLES[k].title}"),
         )
         choice = ss["start_choice"]
-        if choice != "empty":
-            ex = EXAMPLES[choice]
-            st.caption(f"{ex.description} Written for {ex.person}.")
-            st.checkbox("Also set my profile to this person", key="match_profile")
+        with st.container():  # keeps "Load" in place whatever the choice shows here
+            if choice == "empty":
+                st.caption("No rows: add foods in section 4, or import a CSV.")
+            else:
+                ex = EXAMPLES[choice]
+                st.caption(f"{ex.description} Written for {ex.person}.")
+                st.checkbox("Also set my profile to this person", key="match_profile")
         b1, b2 = st.columns([1, 1])
         b1.button("Load", type="primary", on_click=_load_start, key="load_start",
                   width="stretch")
@@ -1258,6 +1261,7 @@ def download_section(plan: pd.DataFrame, evaluation: Evaluation | None) -> None:
     st.download_button("Download the plan (CSV)", icon=":material/download:",
                        data=plan_to_csv(plan, evaluation=evaluation).encode("utf-8"),
                        file_name="b12-plan.csv", mime="text/csv", key="download",
+                       on_click="ignore",  # a download changes nothing: no rerun
                        help="Opens in any spreadsheet; import it here again later. Includes "
                             "B12 eaten, fortified and absorbed per row.")
 

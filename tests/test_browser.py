@@ -117,10 +117,26 @@ def metric(page, label: str):
 
 
 def choose(page, label: str, option: str, scope=None) -> None:
-    """Open the selectbox labelled ``label`` and pick ``option``."""
+    """Open the selectbox labelled ``label`` and pick ``option``.
+
+    Waits for the page to settle first: a rerun redraws the selectbox and closes it. A
+    click may only give the page its focus back (after a download, say) without opening
+    the list, so it clicks again until the list shows, as a person would.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    settled(page)
     root = scope or page
-    root.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    box = root.get_by_test_id("stSelectbox").filter(has_text=label).first
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    wanted.click()
 
 
 def wait_idle(page) -> None:
@@ -173,6 +189,7 @@ def load_example(page, option: str, keep_profile: bool = False) -> None:
     from playwright.sync_api import expect
 
     choose(page, "Start from", option)
+    settled(page)  # the choice reruns the script; click the new "Load", not a stale one
     if keep_profile:
         page.get_by_text("Also set my profile to this person").click()
     page.get_by_role("button", name="Load", exact=True).click()
