@@ -248,9 +248,9 @@ def run_all(quick: bool) -> list[dict]:
     rep = 3 if quick else 7
     results: list[dict] = []
 
-    def add(name: str, seconds: float | list[float], target: float | None, note: str = "",
-            ratio: str = "") -> None:
-        """Record a result: one time, or several runs (median and best kept)."""
+    def add(name: str, seconds: float | list[float] | None, target: float | None,
+            note: str = "", ratio: str = "") -> None:
+        """Record a result: one time, several runs (median and best kept), or a note."""
         best = None
         if isinstance(seconds, list):
             best, seconds = min(seconds), statistics.median(seconds)
@@ -260,7 +260,8 @@ def run_all(quick: bool) -> list[dict]:
         flag = "" if met is None else ("  ok" if met else "  MISSED")
         tgt = f" (target ≤ {ms(target)})" if target else ""
         extra = f"  {ratio}" if ratio else ""
-        print(f"{name:<44} {ms(seconds):>12}{tgt}{flag}{extra}  {note}".rstrip(), flush=True)
+        shown = "" if seconds is None else ms(seconds)
+        print(f"{name:<44} {shown:>12}{tgt}{flag}{extra}  {note}".rstrip(), flush=True)
 
     # load
     times = timed(lambda: planner.load_foods(user_foods=False), rep)
@@ -297,6 +298,9 @@ def run_all(quick: bool) -> list[dict]:
     add("evaluate: 365 days × 16 items", (
         timed(lambda: planner.evaluate(year, vegan, foods), rep)), 0.050,
         f"{len(year):,} rows")
+    evaluate_growth(add, foods, vegan, rep, [
+        (len(plan), r["seconds"]) for plan, r in zip((day1, week, year), results[-3:],
+                                                      strict=True)])
 
     # suggest
     try:
@@ -400,6 +404,27 @@ def app_rerun(add: Callable, repeat: int) -> None:
 LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
+def evaluate_growth(add: Callable, foods: planner.FoodTable, profile: planner.Profile,
+                    repeat: int, known: list[tuple[int, float]]) -> None:
+    """Does ``evaluate`` time grow linearly with rows? Longer plans, then a straight-line fit.
+
+    ``known`` holds (rows, median seconds) already measured (a day, a week, a year).
+    """
+    sizes = [n for n, _ in known]
+    times = [t for _, t in known]
+    for days in (730, 1460, 2920):
+        plan = year_plan(foods, days=days)
+        t = statistics.median(timed(lambda p=plan: planner.evaluate(p, profile, foods), repeat))
+        add(f"evaluate: {days:,} days × 16 items", t, None, f"{len(plan):,} rows")
+        sizes.append(len(plan))
+        times.append(t)
+    slope, fixed = np.polyfit(sizes, times, 1)
+    worst = max(abs(t - (fixed + slope * n)) / t for n, t in zip(sizes, times, strict=True))
+    add("evaluate: growth with rows (straight-line fit)", None, None,
+        f"{ms(fixed)} fixed + {slope * 1e6:.1f} µs per row over {min(sizes):,}–"
+        f"{max(sizes):,} rows; every point within {worst:.0%} of the line (linear)")
+
+
 def markdown(results: list[dict], quick: bool) -> str:
     lines = [
         "# Benchmarks",
@@ -437,8 +462,11 @@ BENCH_NOTES = """\
   gzip tables (foods and portions), file already in the OS cache.
 * **search**: `FoodTable.search` over typical queries with typos ("brocoli", "chedar
   cheese"); the word index is built once per table, on the first query.
-* **evaluate**: `planner.evaluate` of the vegan example day and week, and of a 365-day
-  plan with 16 items a day (5,840 rows), validation included.
+* **evaluate**: `planner.evaluate` of the vegan example day and week, and of plans of
+  365 to 2,920 days with 16 items a day (5,840 to 46,720 rows), validation included. A
+  straight line fitted through all six medians gives the fixed cost and the cost per
+  row; "within N % of the line" is the worst point's distance from it, so a small N
+  means time grows linearly with rows.
 * **suggest**: `planner.suggest.suggest` on the vegan example week.
 * **app rerun**: Streamlit's `AppTest` re-running `app.py` after the authority selectbox
   changes, with the vegan example week loaded.

@@ -136,18 +136,19 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
         return None
     if (meal == "").any() or (fid == "").any():
         return None
-    for s in (meal, desc, portion):
-        if (s.str.len() > MAX_TEXT).any() or s.str.contains(_CONTROL.pattern).any():
+    for s in (meal, desc, portion):  # distinct values only: plans repeat their words
+        if any(len(v) > MAX_TEXT or _CONTROL.search(v) for v in s.unique()):
             return None
-    m = time.str.extract(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-    given = time != ""
-    if m[0][given].isna().any():
-        return None
+    given = (time != "").to_numpy()
     default = meal.str.lower().map(DEFAULT_MEAL_TIMES)
     if default[~given].isna().any():
         return None
-    hh = m[0].fillna("0").astype(int).map("{:02d}".format)
-    times = (hh + ":" + m[1].fillna("")).where(given, default)
+    times = default
+    if given.any():
+        m = time.str.extract(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+        if m[0][given].isna().any():
+            return None
+        times = (m[0].fillna("0").str.zfill(2) + ":" + m[1].fillna("")).where(given, default)
     supp = fid.str.startswith(SUPPLEMENT_PREFIX).to_numpy()
     if supp.any():
         forms = fid[supp].str.slice(len(SUPPLEMENT_PREFIX))
@@ -170,13 +171,14 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
     if (blank & supp).any():
         desc[blank & supp] = ("B12 supplement (" + fid[blank & supp].str.slice(
             len(SUPPLEMENT_PREFIX)) + ")")
+    # src has a 0-based index, so these Series line up; "str" stays arrow-backed
     return pd.DataFrame({
         "day": pd.Series(day.astype("int64"), dtype="int64"),
-        "meal": pd.Series(meal.to_numpy(), dtype="str"),
-        "time": pd.Series(times.to_numpy(), dtype="str"),
-        "food_id": pd.Series(fid.to_numpy(), dtype="str"),
-        "description": pd.Series(desc.to_numpy(), dtype="str"),
-        "portion": pd.Series(portion.to_numpy(), dtype="str"),
+        "meal": meal.astype("str"),
+        "time": times.astype("str"),
+        "food_id": fid.astype("str"),
+        "description": desc.astype("str"),
+        "portion": portion.astype("str"),
         "grams": pd.Series(np.where(supp, np.nan, grams), dtype="float64"),
         "dose_ug": pd.Series(np.where(supp, dose, np.nan), dtype="float64"),
     })

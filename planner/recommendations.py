@@ -301,14 +301,22 @@ def recommended_intake(profile: Profile, authority: str | None = None) -> Recomm
     """
     profile = _check_profile(profile)
     auth = normalise_authority(authority if authority is not None else profile.authority)
-    row = _row_for(load_recommendations(), auth, profile.age, profile.pregnant,
-                   profile.lactating)
-    if row is None:
+    rec = _shipped_recommendation(auth, profile.age, profile.pregnant, profile.lactating)
+    if rec is None:
         raise InputError(
             f"authority {auth} has no recommendation for {profile.life_stage_words} in the "
             f"reference table; choose another authority (e.g. NASEM)."
         )
-    return _recommendation(row)
+    return rec
+
+
+@lru_cache(maxsize=512)
+def _shipped_recommendation(authority: str, age: float, pregnant: bool,
+                            lactating: bool) -> Recommendation | None:
+    """The shipped table's row for these facts, looked up once (evaluate asks each call)."""
+    row = _row_for(_load(str(data_path(RECOMMENDATIONS_FILE))), authority, age, pregnant,
+                   lactating)
+    return None if row is None else _recommendation(row)
 
 
 def compare_authorities(profile: Profile) -> pd.DataFrame:
