@@ -296,17 +296,28 @@ def test_each_example_in_the_browser(page, server, tmp_path, example, status):
         shutil.copy(tmp_path / name, Path(keep) / name)
 
 
-def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path):
+@pytest.mark.parametrize("name, content, says", [
+    ("not-a-plan.csv", bytes(range(256)) * 100, "Import failed, your plan is unchanged."),
+    # 10 MB: the uploader itself refuses it (the app sets its limit to the 5 MB it reads)
+    ("huge.csv", b"day,meal,food_id,grams\n" + b"1,lunch,sr28:01123,50\n" * 480_000,
+     "File must be 5.0MB or smaller"),
+])
+def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path, name, content,
+                                                    says):
     from playwright.sync_api import expect
 
     open_app(page, server)
     load_example(page, "Example: Omnivore week")
     expect(metric(page, "Status")).to_have_text("Meets the goal")
-    bad = tmp_path / "not-a-plan.csv"
-    bad.write_bytes(bytes(range(256)) * 100)
+    eaten = metric(page, "B12 eaten per day").inner_text()
+    bad = tmp_path / name
+    bad.write_bytes(content)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-    expect(page.get_by_text("Import failed, your plan is unchanged.")).to_be_visible()
+    expect(page.get_by_text(says)).to_be_visible()
+    settled(page)
     expect(metric(page, "Status")).to_have_text("Meets the goal")
+    expect(metric(page, "B12 eaten per day")).to_have_text(eaten)
+    expect(page.get_by_text("Current plan: Omnivore week")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
