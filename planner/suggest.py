@@ -124,6 +124,10 @@ MIN_SERVING_UG = 0.2
 #: package ("1 container" of mashed potato = 700 g).
 MIN_SERVING_G = 5.0
 MAX_SERVING_G = 300.0
+#: Most energy one suggested serving may add [kcal]: an eighth of the 2,000 kcal reference
+#: day of US labels (21 CFR 101.9), a generous side or snack. Keeps dense foods to bites
+#: ("1 oz" of dry textured soy, "1 tbsp" of dressing, not "1 cup"); a project choice.
+MAX_SERVING_KCAL = 250.0
 #: Share of a food's B12 that must be crystalline to count as a "crystalline" source.
 CRYSTALLINE_SHARE = 0.5
 #: Smallest gain from moving an existing item to another meal worth a message [µg/day].
@@ -448,8 +452,8 @@ def load_supplements(path: str | None = None) -> tuple[tuple[float, ...], pd.Dat
 
 
 # -- candidate foods (cached per food table) ---------------------------------------------
-def pick_serving(labels: Iterable[str], grams: Iterable[float],
-                 family: str = "") -> tuple[str, float] | None:
+def pick_serving(labels: Iterable[str], grams: Iterable[float], family: str = "",
+                 kcal_per_100g: float = math.nan) -> tuple[str, float] | None:
     """The most natural household serving among USDA portions.
 
     Parameters
@@ -461,6 +465,9 @@ def pick_serving(labels: Iterable[str], grams: Iterable[float],
     family : str, optional
         The food's family (see :data:`FAMILIES`): its preferred units
         (:data:`FAMILY_UNITS`) and largest serving (:data:`FAMILY_MAX_G`) apply.
+    kcal_per_100g : float, optional
+        The food's energy [kcal/100 g]; when known, servings above
+        :data:`MAX_SERVING_KCAL` are skipped.
 
     Returns
     -------
@@ -471,7 +478,7 @@ def pick_serving(labels: Iterable[str], grams: Iterable[float],
     """
     best: tuple[tuple[int, int], str, float] | None = None
     for label, g in zip(labels, grams, strict=True):
-        key = _serving_key(str(label), float(g), family)
+        key = _serving_key(str(label), float(g), family, kcal_per_100g)
         if key is not None and (best is None or key < best[0]):
             best = (key, str(label), float(g))
     return None if best is None else (best[1], best[2])
@@ -497,8 +504,11 @@ def _label_rank(label: str, family: str) -> tuple[int, int] | None:
     return rank, 0 if qty in ("1", "1.0") else 1
 
 
-def _serving_key(label: str, grams: float, family: str = "") -> tuple[int, int] | None:
+def _serving_key(label: str, grams: float, family: str = "",
+                 kcal_per_100g: float = math.nan) -> tuple[int, int] | None:
     if not MIN_SERVING_G <= grams <= FAMILY_MAX_G.get(family, MAX_SERVING_G):
+        return None
+    if grams * kcal_per_100g / 100.0 > MAX_SERVING_KCAL:  # NaN (unknown energy) passes
         return None
     return _label_rank(label, family)
 
@@ -530,7 +540,8 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
     src_all = full["source"].to_numpy(dtype=object)[ok]
     fort_all = np.clip(np.nan_to_num(full["b12_fortified_ug"].to_numpy(dtype="float64")[ok]),
                        0, None)
-    rows, fam = [], {}
+    kcal_all = full["kcal"].to_numpy(dtype="float64")[ok]
+    rows, fam, kcal = [], {}, {}
     for i, (fid, desc, group, src, fo) in enumerate(zip(ids_all, desc_all, group_all,
                                                          src_all, fort_all, strict=True)):
         d = str(desc).lower()
@@ -542,6 +553,7 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
             continue
         rows.append(i)
         fam[fid] = family_of(d, str(group))
+        kcal[fid] = kcal_all[i]
     p_ids = foods.portions_df["food_id"].to_numpy(dtype=object)
     p_lab = foods.portions_df["label"].to_numpy(dtype=object)
     p_g = foods.portions_df["grams"].to_numpy(dtype="float64")
@@ -550,7 +562,7 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
         f = fam.get(fid)
         if f is None:
             continue
-        key = _serving_key(lab, g, f)
+        key = _serving_key(lab, g, f, kcal[fid])
         if key is not None and (fid not in best or key < best[fid][0]):
             best[fid] = (key, lab, float(g))
     idx = np.array([i for i in rows if ids_all[i] in best], dtype="int64")

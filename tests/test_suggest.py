@@ -17,6 +17,7 @@ from planner.plan import empty_plan
 from planner.profile import Profile
 from planner.suggest import (
     FOOD_COLUMNS,
+    MAX_SERVING_KCAL,
     SUPPLEMENT_COLUMNS,
     Suggestion,
     load_supplements,
@@ -185,6 +186,8 @@ def test_foods_ranked_with_realistic_servings_and_variety(foods):
     assert list(f.columns) == list(FOOD_COLUMNS)
     assert len(f) >= 5
     assert (f["serving_g"] <= 300).all() and (f["serving_g"] >= 5).all()
+    kcal = foods.df["kcal"].reindex(f["food_id"]).to_numpy() * f["serving_g"].to_numpy() / 100
+    assert (np.nan_to_num(kcal) <= 250).all()  # no "1 cup" of a dry product
     assert not f["serving"].str.contains("package|lb|not specified", case=False).any()
     assert (f["b12_ug"] > 0).all() and (f["absorbed_gain_ug"] > 0).all()
     usable = f[~f["check_label"]]
@@ -463,6 +466,22 @@ def test_servings_are_spread_over_meals(foods):
 def test_pick_serving(labels, grams, family, expected):
     got = pick_serving(labels, grams, family)
     assert (got[0] if got else None) == expected
+
+
+@pytest.mark.parametrize("food_id, kcal_cap_changes_it", [
+    ("sr28:16106", True),    # meat extender, dry: 1 cup = 88 g at 311 kcal/100 g
+    ("sr28:04120", True),    # French dressing: not a cup of it
+    ("sr28:16222", False),   # fortified soymilk: 1 cup stays 1 cup
+])
+def test_a_serving_adds_at_most_250_kcal(foods, food_id, kcal_cap_changes_it):
+    """USDA's portions and energy: the serving picked stays within MAX_SERVING_KCAL."""
+    p = foods.portions(food_id)
+    kcal = float(foods.get(food_id)["kcal"])
+    capped = pick_serving(p["label"], p["grams"], kcal_per_100g=kcal)
+    free = pick_serving(p["label"], p["grams"])
+    assert capped is not None
+    assert capped[1] * kcal / 100 <= MAX_SERVING_KCAL
+    assert (capped != free) == kcal_cap_changes_it
 
 
 def test_result_type_and_columns(foods):
