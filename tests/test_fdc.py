@@ -12,6 +12,7 @@ import math
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import types
@@ -476,18 +477,29 @@ def test_404(client, httpserver):
         client.get_food(999)
 
 
-def test_timeout(httpserver, tmp_path):
+def test_timeout(tmp_path):
+    """A server that does not answer in time; its own server, so that the replies it
+    finishes after the client gave up cannot land in another test's request log."""
+    release = threading.Event()
+
     def slow(request: Request) -> Response:
-        time.sleep(1.0)
+        release.wait(5)  # longer than the client waits
         return Response("{}", content_type="application/json")
 
-    httpserver.expect_request(f"{API}/food/1").respond_with_handler(slow)
-    c = FdcClient(api_key=KEY, base_url=httpserver.url_for(API), timeout=(1, 0.2),
-                  backoff_factor=0.01, cache=False)
-    start = time.monotonic()
-    with pytest.raises(FdcTimeout, match="did not answer in time") as info:
-        c.get_food(1)
-    assert time.monotonic() - start < 3
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request(f"{API}/food/1").respond_with_handler(slow)
+        c = FdcClient(api_key=KEY, base_url=server.url_for(API), timeout=(1, 0.2),
+                      backoff_factor=0.01, cache=False)
+        start = time.monotonic()
+        with pytest.raises(FdcTimeout, match="did not answer in time") as info:
+            c.get_food(1)
+        assert time.monotonic() - start < 3
+    finally:
+        release.set()
+        server.clear()
+        server.stop()
     assert isinstance(info.value, FdcNetworkError)
     assert_no_key(str(info.value), "".join(traceback.format_exception(info.value)))
 
