@@ -17,7 +17,6 @@ from planner.plan import empty_plan
 from planner.profile import Profile
 from planner.suggest import (
     FOOD_COLUMNS,
-    MAX_SERVING_KCAL,
     SUPPLEMENT_COLUMNS,
     Suggestion,
     load_supplements,
@@ -474,13 +473,13 @@ def test_pick_serving(labels, grams, family, expected):
     ("sr28:16222", False),   # fortified soymilk: 1 cup stays 1 cup
 ])
 def test_a_serving_adds_at_most_250_kcal(foods, food_id, kcal_cap_changes_it):
-    """USDA's portions and energy: the serving picked stays within MAX_SERVING_KCAL."""
+    """USDA's portions and energy: the serving picked adds at most 250 kcal."""
     p = foods.portions(food_id)
     kcal = float(foods.get(food_id)["kcal"])
     capped = pick_serving(p["label"], p["grams"], kcal_per_100g=kcal)
     free = pick_serving(p["label"], p["grams"])
     assert capped is not None
-    assert capped[1] * kcal / 100 <= MAX_SERVING_KCAL
+    assert capped[1] * kcal / 100 <= 250
     assert (capped != free) == kcal_cap_changes_it
 
 
