@@ -269,10 +269,10 @@ def sources_markdown(counts: dict[str, int], inputs: list[tuple[str, str]]) -> s
         "## Rebuild",
         "",
         "```",
-        "make data",
-        "# or",
-        "python -m planner data build --sr28 ../shared/usda/sr28 "
-        "--fndds ../shared/usda/fndds-2021-2023 --out data",
+        "# the releases, fetched and checked (into <user data dir>/usda, or --dest DIR):",
+        "python -m planner data download --no-build --dest ~/usda",
+        "python -m planner data build --sr28 ~/usda/sr28 --fndds ~/usda/fndds-2021-2023 "
+        "--out data",
         "```",
         "",
         "Rebuilding from the same inputs gives byte-identical files.",

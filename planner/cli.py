@@ -312,14 +312,15 @@ def _data_download(args: argparse.Namespace) -> int:
 def _add_data(sub: Any) -> None:
     data = sub.add_parser(
         "data", help="build or download the food table",
-        epilog="Example: b12-planner data build --sr28 ../shared/usda/sr28 --fndds "
-        "../shared/usda/fndds-2021-2023 --out data", formatter_class=_RAW)
+        epilog="Example: b12-planner data build --sr28 ~/usda/sr28 --fndds "
+        "~/usda/fndds-2021-2023 --out data", formatter_class=_RAW)
     data_sub = data.add_subparsers(dest="data_command", required=True)
     b = data_sub.add_parser(
         "build",
         help="build data/ from raw USDA releases",
-        epilog="Example: python -m planner data build --sr28 ../shared/usda/sr28 "
-        "--fndds ../shared/usda/fndds-2021-2023 --out data",
+        epilog="Example (folders as `data download --dest ~/usda` leaves them):\n"
+        "  python -m planner data build --sr28 ~/usda/sr28 --fndds ~/usda/fndds-2021-2023 "
+        "--out data",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     b.add_argument("--sr28", required=True, help="folder of the SR28 ASCII release")
@@ -332,8 +333,8 @@ def _add_data(sub: Any) -> None:
         description="Fetch the SR28 ASCII zip and the FNDDS 2021-2023 At A Glance workbooks "
         "(resuming an interrupted download), check sizes and checksums, unpack them into "
         "DEST, then run the build into --out. Nothing half-written is left in DEST or --out.",
-        epilog="Examples:\n  python -m planner data download --dest ~/usda-releases\n"
-        "  python -m planner data download --from ../shared/usda   (offline)",
+        epilog="Examples:\n  python -m planner data download --dest ~/usda\n"
+        "  python -m planner data download --from /media/usb/usda   (offline copy)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     d.add_argument("--dest", default=None,

@@ -76,7 +76,7 @@ class Source:
         A zip whose members go into ``target`` (else the file itself goes there).
     xz : tuple of str
         Unpacked members to store xz-compressed as ``<name>.xz`` (the build reads SR28's
-        ``NUT_DATA.txt.xz``, as kept in ``../shared/usda``; USDA's zip holds it plain).
+        ``NUT_DATA.txt.xz``, as a local copy may keep it; USDA's zip holds it plain).
     """
 
     url: str
