@@ -334,11 +334,10 @@ def compare_authorities(profile: Profile) -> pd.DataFrame:
         life stage has NaN figures and says so in ``note``.
     """
     profile = _check_profile(profile)
-    table = load_recommendations()
     rows = []
     for auth in AUTHORITIES:
-        row = _row_for(table, auth, profile.age, profile.pregnant, profile.lactating)
-        if row is None:
+        rec = _shipped_recommendation(auth, profile.age, profile.pregnant, profile.lactating)
+        if rec is None:
             rows.append({
                 "authority": auth, "authority_name": AUTHORITY_NAMES[auth],
                 "life_stage": "", "kind": "", "value_ug": math.nan, "ear_ug": math.nan,
@@ -349,7 +348,7 @@ def compare_authorities(profile: Profile) -> pd.DataFrame:
                 "confirmed": False,
             })
             continue
-        d = _recommendation(row).as_dict()
+        d = rec.as_dict()
         d.pop("derivation")
         rows.append(d)
     return pd.DataFrame(rows)

@@ -65,6 +65,18 @@ def _no_env_key(monkeypatch):
 
 
 @pytest.fixture
+def own_server():
+    """A server of the test's own (not the shared ``httpserver``): the test may stop it,
+    and replies it finishes late cannot land in another test's request log."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    if server.is_running():
+        server.clear()
+        server.stop()
+
+
+@pytest.fixture
 def client(httpserver, tmp_path):
     c = FdcClient(api_key=KEY, base_url=httpserver.url_for(API), timeout=(2, 2),
                   backoff_factor=0.01, cache_dir=tmp_path / "cache")
@@ -477,29 +489,24 @@ def test_404(client, httpserver):
         client.get_food(999)
 
 
-def test_timeout(tmp_path):
-    """A server that does not answer in time; its own server, so that the replies it
-    finishes after the client gave up cannot land in another test's request log."""
+def test_timeout(own_server):
+    """A server that does not answer in time (its own: the abandoned replies finish late)."""
     release = threading.Event()
 
     def slow(request: Request) -> Response:
         release.wait(5)  # longer than the client waits
         return Response("{}", content_type="application/json")
 
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
+    own_server.expect_request(f"{API}/food/1").respond_with_handler(slow)
+    c = FdcClient(api_key=KEY, base_url=own_server.url_for(API), timeout=(1, 0.2),
+                  backoff_factor=0.01, cache=False)
+    start = time.monotonic()
     try:
-        server.expect_request(f"{API}/food/1").respond_with_handler(slow)
-        c = FdcClient(api_key=KEY, base_url=server.url_for(API), timeout=(1, 0.2),
-                      backoff_factor=0.01, cache=False)
-        start = time.monotonic()
         with pytest.raises(FdcTimeout, match="did not answer in time") as info:
             c.get_food(1)
         assert time.monotonic() - start < 3
     finally:
-        release.set()
-        server.clear()
-        server.stop()
+        release.set()  # before the fixture stops the server
     assert isinstance(info.value, FdcNetworkError)
     assert_no_key(str(info.value), "".join(traceback.format_exception(info.value)))
 
@@ -544,22 +551,19 @@ def test_redirect_is_not_followed(client, httpserver):
 # =======================================================================================
 # Cache: offline reuse, never the key
 # =======================================================================================
-def test_cache_serves_offline_and_never_stores_key(tmp_path):
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        server.expect_request(f"{API}/food/2001234").respond_with_json(
-            load("food_branded_full.json"))
-        server.expect_request(f"{API}/foods/search").respond_with_json(load("search_page1.json"))
-        base = server.url_for(API)
-        with FdcClient(api_key=KEY, base_url=base, cache_dir=tmp_path, timeout=1,
-                       backoff_factor=0.01) as c:
-            first = c.get_food(2001234)
-            c.search("milk")
-            assert len(server.log) == 2
-    finally:
-        server.clear()
-        server.stop()
+def test_cache_serves_offline_and_never_stores_key(own_server, tmp_path):
+    server = own_server
+    server.expect_request(f"{API}/food/2001234").respond_with_json(
+        load("food_branded_full.json"))
+    server.expect_request(f"{API}/foods/search").respond_with_json(load("search_page1.json"))
+    base = server.url_for(API)
+    with FdcClient(api_key=KEY, base_url=base, cache_dir=tmp_path, timeout=1,
+                   backoff_factor=0.01) as c:
+        first = c.get_food(2001234)
+        c.search("milk")
+        assert len(server.log) == 2
+    server.clear()
+    server.stop()
     # A new client (as after a restart), the server gone: served from the disk cache.
     with FdcClient(api_key=KEY, base_url=base, cache_dir=tmp_path, timeout=0.5,
                    backoff_factor=0.01) as c:
