@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 USDA   ?= ../shared/usda
 PORT   ?= 8501
+# Only this machine can reach the app. To serve it to others on purpose: make run HOST=0.0.0.0
+HOST   ?= 127.0.0.1
 
 .PHONY: run test lint bench data clean
 
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m streamlit run app.py --server.headless true \
-		--server.port $(PORT) --browser.gatherUsageStats false
+		--server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(STAMP)
 	$(BIN)/ruff check .
