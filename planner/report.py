@@ -372,7 +372,19 @@ def _build(ctx: dict[str, Any], lim: _Limits) -> Any:
         if ctx["store_png"] is not None:
             ctx["store_png"].seek(0)
             pdf.image(ctx["store_png"], x=pdf.l_margin + w + 4, y=y, w=w, h=h)
-        pdf.set_y(y + h + 1)
+        pdf.set_y(y + h + 0.5)
+        pdf.set_font(_FONT, "", body - 1.5)
+        pdf.set_text_color(*_GREY)
+        captions = ("Chart: B12 per day, eaten and absorbed (model), with the absorbed "
+                    "goal line.",
+                    f"Chart: store outlook, the body's B12 store over {STORE_YEARS} years "
+                    "on this plan (model), with the lowest healthy store (≈300 µg).")
+        for i, caption in enumerate(captions):
+            pdf.set_xy(pdf.l_margin + i * (w + 4), y + h + 0.5)
+            pdf.multi_cell(w, (body - 1.5) * 0.45, caption, align="L")
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font(_FONT, "", body)
+        pdf.set_xy(pdf.l_margin, y + h + 0.5 + 2 * (body - 1.5) * 0.45 + 1)
     flags = [f for f in (s.get("flags") or []) if isinstance(f, Mapping)]
     if flags:
         heading("Notes on the plan")
