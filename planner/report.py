@@ -325,7 +325,7 @@ def _build(ctx: dict[str, Any], lim: _Limits) -> Any:
 
     def bullets(items: Iterable[str], color: tuple[int, int, int] | None = None) -> None:
         for item in items:
-            para("• " + t(item), color=color)
+            para("• " + t(item, lim.text + 150), color=color)
 
     # title ---------------------------------------------------------------------------
     pdf.set_font(_FONT, "B", 16)
