@@ -266,13 +266,14 @@ def _pdf_class():
 
     class _Report(FPDF):
         footer_text = ""
+        total_pages: int | None = None
 
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(_FONT, "", 7)
             self.set_text_color(*_GREY)
-            self.cell(0, 5, f"{self.footer_text} · page {self.page_no()}/{{nb}}",
-                      align="C")
+            of = f"/{self.total_pages}" if self.total_pages else ""
+            self.cell(0, 5, f"{self.footer_text} · page {self.page_no()}{of}", align="C")
             self.set_text_color(0, 0, 0)
 
     return _Report
@@ -284,10 +285,14 @@ def _fonts_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
-def _build(ctx: dict[str, Any], lim: _Limits) -> Any:
+def _build(ctx: dict[str, Any], lim: _Limits, total_pages: int | None = None) -> Any:
     from fpdf.enums import XPos, YPos
 
     pdf = _pdf_class()(orientation="portrait", unit="mm", format="A4")
+    # No "{nb}" alias: fpdf2 would replace it inside people's text too. The total is
+    # known from a first build instead.
+    pdf.alias_nb_pages("")
+    pdf.total_pages = total_pages
     pdf.set_margins(15, 14, 15)
     pdf.set_auto_page_break(True, margin=16)
     fonts = _fonts_dir()
@@ -579,6 +584,7 @@ def write_report(
             break
     else:  # pragma: no cover - the caps above keep every input within two pages
         raise InputError("the report does not fit on two pages; shorten the suggestions.")
+    pdf = _build(ctx, _Limits(level), total_pages=pdf.pages_count)
     data = bytes(pdf.output())
     out.write(data)
     return int(pdf.pages_count)

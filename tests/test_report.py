@@ -107,6 +107,8 @@ def test_user_and_file_text_is_printed_as_plain_text_and_fits(case):
                             labs=planner.interpret_labs(total_b12=100))
     assert pages == n and 1 <= n <= 2
     assert "**bold** <b>tag</b>" in text     # markup is not interpreted
+    assert "{nb}" in text                    # nor fpdf2's page-count alias
+    assert f"page {n}/{n}" in text
     assert "\x00" not in text and "\u202e" not in text
 
 
