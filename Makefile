@@ -13,7 +13,7 @@ HOST   ?= 127.0.0.1
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[app,build,test,dask]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[app,build,test,dask,report]"
 	touch $(STAMP)
 
 run: $(STAMP)

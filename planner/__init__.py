@@ -31,6 +31,15 @@ from planner.fdc import (
     FdcRateLimited,
 )
 from planner.foods import FoodTable, load_foods
+from planner.labs import (
+    LAB_CATEGORIES,
+    LAB_MARKERS,
+    LabInterpretation,
+    TreatmentInformation,
+    interpret_labs,
+    parse_lab_value,
+    treatment_information,
+)
 from planner.plan import empty_plan, validate_plan
 from planner.plan_csv import plan_from_csv, plan_to_csv
 from planner.profile import Profile
@@ -41,6 +50,7 @@ from planner.recommendations import (
     load_recommendations,
     recommended_intake,
 )
+from planner.report import write_report
 from planner.saved_plans import (
     delete_saved_plan,
     list_saved_plans,
@@ -52,6 +62,12 @@ from planner.saved_plans import (
 from planner.schema import DIET_ORDER
 from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
 from planner.suggest import Suggestion, load_supplements, suggest
+from planner.symptoms import (
+    SymptomAssessment,
+    assess_symptoms,
+    load_risk_factors,
+    load_symptoms,
+)
 from planner.userfoods import (
     UserFoodsWarning,
     delete_user_food,
@@ -79,15 +95,21 @@ __all__ = [
     "FdcRateLimited",
     "FoodTable",
     "InputError",
+    "LAB_CATEGORIES",
+    "LAB_MARKERS",
+    "LabInterpretation",
     "Profile",
     "Recommendation",
     "Suggestion",
+    "SymptomAssessment",
+    "TreatmentInformation",
     "UnknownFoodError",
     "UserFoodsWarning",
     "absorbed_crystalline",
     "absorbed_event",
     "absorbed_event_parts",
     "absorbed_food_bound",
+    "assess_symptoms",
     "assign_dose_events",
     "compare_authorities",
     "days_to_depletion",
@@ -97,14 +119,18 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "evaluate_many_dask",
+    "interpret_labs",
     "label_food",
     "list_saved_plans",
     "load_profile",
     "load_saved_plan",
     "load_foods",
     "load_recommendations",
+    "load_risk_factors",
     "load_supplements",
+    "load_symptoms",
     "params_for",
+    "parse_lab_value",
     "plan_from_csv",
     "plan_to_csv",
     "project_stores",
@@ -116,6 +142,8 @@ __all__ = [
     "save_user_food",
     "store_turnover",
     "suggest",
+    "treatment_information",
     "user_food_messages",
     "validate_plan",
+    "write_report",
 ]

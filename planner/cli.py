@@ -350,6 +350,99 @@ def _add_data(sub: Any) -> None:
     d.set_defaults(func=_data_download)
 
 
+# -- report -----------------------------------------------------------------------------
+def _report(args: argparse.Namespace) -> int:
+    """The PDF report: evaluate, read the labs, assess symptoms, suggest, write."""
+    from pathlib import Path
+
+    from planner.evaluate import evaluate
+    from planner.labs import interpret_labs, parse_lab_value
+
+    try:
+        from planner.report import save_report
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    profile = _profile(args)
+    foods = _foods()
+    plan = _read_plan(args.plan, foods)
+    ev = evaluate(plan, profile, foods, days=args.days)
+    raw = {m: getattr(args, m) for m in ("total_b12", "holotc", "mma", "homocysteine")}
+    labs = None
+    if any(v is not None for v in raw.values()):
+        values = {m: parse_lab_value(v) if v is not None else None for m, v in raw.items()}
+        labs = interpret_labs(
+            **values, profile=profile, kidney_disease=args.kidney_disease or None,
+            recent_b12=args.recent_b12 or None,
+            oral_contraceptives=args.oral_contraceptives or None)
+    suggestions = None
+    if not args.no_suggestions:
+        from planner.suggest import suggest
+
+        suggestions = suggest(plan, profile, foods, days=args.days)
+    name = "stdin" if args.plan == "-" else Path(args.plan).name
+    try:
+        pages = save_report(args.out, evaluation=ev, profile=profile, labs=labs,
+                            symptoms=_conditions(args.symptom),
+                            risk_factors=_conditions(args.risk_factor),
+                            suggestions=suggestions, plan_name=name)
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    line = f"Wrote {args.out} ({pages} page{'s' if pages > 1 else ''})"
+    if labs is not None:
+        line += f"; blood tests by {labs.guideline}: {labs.category_label}"
+    print(line + ". Educational estimate, not medical advice.")
+    return EXIT_OK
+
+
+def _add_report(sub: Any) -> None:
+    r = sub.add_parser(
+        "report", help="a PDF report to take to a doctor (plan, blood tests, symptoms)",
+        description="Write a one- or two-page A4 PDF: the profile, the plan's B12 eaten "
+        "and absorbed per day with the verdict and charts, blood results judged by NICE "
+        "NG239 (2024), symptoms and red flags, suggestions and sources. Lab values are a "
+        "number in the default unit or 'VALUE UNIT': total B12 pmol/L (default), pg/mL "
+        "or ng/L; active B12 pmol/L; MMA umol/L (default) or nmol/L; homocysteine "
+        "umol/L. Needs the 'report' extra (fpdf2, matplotlib).",
+        epilog="Examples:\n  b12-planner report week.csv --age 70 --diet vegan "
+        "--total-b12 \"250 pg/mL\" --mma \"350 nmol/L\" --out report.pdf\n"
+        "  b12-planner report week.csv --age 35 --symptom numbness --risk-factor metformin "
+        "--out report.pdf",
+        formatter_class=_RAW)
+    r.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
+    _add_profile(r)
+    r.add_argument("--days", type=int, default=None, help="days the plan covers")
+    g = r.add_argument_group("blood tests (optional)")
+    g.add_argument("--total-b12", default=None, metavar="VALUE",
+                   help="total (serum) B12, e.g. \"250 pg/mL\" or 185 (pmol/L)")
+    g.add_argument("--holotc", default=None, metavar="VALUE",
+                   help="active B12 (holotranscobalamin) [pmol/L]")
+    g.add_argument("--mma", default=None, metavar="VALUE",
+                   help="methylmalonic acid, e.g. 0.35 (umol/L) or \"350 nmol/L\"")
+    g.add_argument("--homocysteine", default=None, metavar="VALUE",
+                   help="total homocysteine [umol/L]")
+    g.add_argument("--kidney-disease", action="store_true",
+                   help="kidney disease (MMA and homocysteine rise)")
+    g.add_argument("--recent-b12", action="store_true",
+                   help="B12 supplements or injections shortly before the test")
+    g.add_argument("--oral-contraceptives", action="store_true",
+                   help="taking oral contraceptives (total B12 can read low)")
+    h = r.add_argument_group("symptoms and risk factors (optional)")
+    h.add_argument("--symptom", action="append", default=[], metavar="NAME",
+                   help="repeatable or comma-separated: fatigue, breathlessness, pale_skin, "
+                   "sore_tongue, mouth_ulcers, pins_and_needles, numbness, "
+                   "balance_problems, vision_problems, memory_problems, mood_changes")
+    h.add_argument("--risk-factor", action="append", default=[], metavar="NAME",
+                   help="repeatable or comma-separated, e.g. metformin, ppi, colchicine, "
+                   "family_history, autoimmune_condition (see docs/labs.md); --condition "
+                   "names count too")
+    r.add_argument("--no-suggestions", action="store_true",
+                   help="leave the diet suggestions out (faster)")
+    r.add_argument("--out", required=True, metavar="REPORT.pdf", help="where to write the PDF")
+    r.set_defaults(func=_report)
+
+
 # -- parser -----------------------------------------------------------------------------
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -435,6 +528,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_project_stores)
 
     _add_data(sub)
+    _add_report(sub)
     return parser
 
 
