@@ -415,14 +415,16 @@ def absorbed_event_parts(food_bound_ug, crystalline_ug, params: AbsorptionParams
         Absorbed [µg]. ``food_part`` is :func:`absorbed_food_bound` of the event's
         food-bound B12; ``crystalline_part`` is
         ``if_factor·Amax·C/(Km + C + F) + p·C``: crystalline B12 competes with the
-        event's food-bound B12 for the IF receptors (see ``docs/model.md``).
+        event's food-bound B12 for the IF receptors (see ``docs/model.md``); ``p`` is
+        the passive fraction with food when ``F > 0`` (0.5 % without IF [IOM p.310]).
     """
     p = _check_params(params)
     f = _doses(food_bound_ug, "food_bound_ug")
     c = _doses(crystalline_ug, "crystalline_ug")
     f, c = np.broadcast_arrays(f, c)
     food = np.minimum(p.if_factor * _food_curve(f), p.food_cap_fraction * f)
-    cryst = p.if_factor * AMAX_UG * c / (KM_UG + c + f) + p.passive_fraction * c
+    passive = np.where(f > 0, p.passive_fraction_with_food, p.passive_fraction)
+    cryst = p.if_factor * AMAX_UG * c / (KM_UG + c + f) + passive * c
     return _out(food), _out(cryst)
 
 
