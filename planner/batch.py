@@ -39,7 +39,6 @@ from planner.absorption import (
 )
 from planner.errors import InputError
 from planner.evaluate import split_b12  # the same arithmetic
-from planner.verdicts import Verdict, decide_many
 from planner.foods import FoodTable
 from planner.plan import MAX_DAY, MAX_DOSE_UG, MAX_GRAMS, SUPPLEMENT_FORMS, raise_problems
 from planner.profile import MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEX_ALIASES, SEXES, Profile
@@ -50,6 +49,7 @@ from planner.recommendations import (
     recommended_intake,
 )
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, SUPPLEMENT_PREFIX
+from planner.verdicts import Verdict, decide_many
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -534,7 +534,8 @@ def evaluate_many(
     :func:`planner.absorption.dose_loads` (``group`` = person, so doses of different
     people never interact; one pass per lag, up to the most doses any person has within
     6 h), and the absorption model runs once per distinct set of absorption parameters
-    (a handful of condition sets) over all doses of the people who share it. Time and memory grow linearly with the rows; see ``docs/benchmarks.md``.
+    (a handful of condition sets) over all doses of the people who share it. Time and
+    memory grow linearly with the rows; see ``docs/benchmarks.md``.
     """
     if time_unit not in ("minutes", "seconds"):
         raise InputError(f"time_unit must be 'minutes' or 'seconds', not {time_unit!r}.")

@@ -526,7 +526,8 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
             "empty_days", "info",
             f"{len(empty_days)} of the {span} days have no entries (day {shown}); they count "
             "as days without B12 in the daily average (right for a weekly supplement; if you "
-            "did eat on them, add those meals).", "averaged over the plan's span (first to last day, or days=)"))
+            "did eat on them, add those meals).",
+            "averaged over the plan's span (first to last day, or days=)"))
     n_unknown = int(items["unknown"].sum())
     if n_unknown:
         out.append(_flag(

@@ -115,7 +115,8 @@ def project_stores(
     -------
     pandas.DataFrame
         ``day`` (0..days), ``store_ug`` [µg], ``below_threshold`` (store < 300 µg
-        [IOM p.331]) and ``zone`` (``replete`` ≥ 1,000 µg, ``low``, ``depleted``). The daily intake is treated as a constant infusion over each day,
+        [IOM p.331]) and ``zone`` (``replete`` ≥ 1,000 µg, ``low``, ``depleted``).
+        The daily intake is treated as a constant infusion over each day,
         so the result is exact for ``dS/dt = A − k·S``.
 
     References

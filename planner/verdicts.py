@@ -31,7 +31,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -44,7 +44,7 @@ EXIT_NOT_OK = 1
 EXIT_BAD_INPUT = 2
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """A verdict key; ``str(v)`` and ``v.value`` are the key written to JSON and CSV."""
 
     MEETS_GOAL = "meets_goal"
