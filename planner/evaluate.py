@@ -296,6 +296,22 @@ def evaluate(
     return _evaluate_valid(p, profile, rec, params, foods, days)
 
 
+def evaluation_csv(plan: pd.DataFrame, evaluation: Evaluation) -> str:
+    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
+
+    :func:`planner.plan_csv.plan_to_csv` with the evaluation's columns, plus a ``verdict``
+    column (the same key in every row, as in ``summary["verdict"]``); the file still
+    imports as a plan (extra columns are ignored). Used by the CLI and the app.
+    """
+    from planner.plan_csv import plan_to_csv
+
+    text = plan_to_csv(plan, evaluation=evaluation) or ""
+    verdict = str(evaluation.summary["verdict"])
+    lines = text.rstrip("\n").split("\n")
+    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
+    return "\n".join(out) + "\n"
+
+
 def _has_food_rows(plan: object) -> bool:
     if not isinstance(plan, pd.DataFrame):
         return False
@@ -595,4 +611,4 @@ def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["Evaluation", "evaluate"]
+__all__ = ["Evaluation", "evaluate", "evaluation_csv", "plan_span"]
