@@ -210,6 +210,8 @@ def restore_profile() -> None:
         "p_diet": profile.diet, "p_pregnant": profile.pregnant,
         "p_lactating": profile.lactating, "p_conditions": list(profile.conditions),
         "p_authority": profile.authority, "p_store": min(store, 50_000.0),
+        # a saved start other than the usual 2,500 µg was typed in: keep it editable
+        "p_store_manual": abs(store - DEFAULT_STORE_UG) > 0.5,
     })
     ss["saved_profile"] = (profile, store)
 
@@ -404,7 +406,8 @@ def sidebar_profile() -> Profile | None:
             help="Years without fortified foods, supplements or (for vegans) animal foods "
                  "before now. Used to estimate your store.")
         estimate = stores.initial_store_estimate(
-            ss["p_diet"], float(ss["p_years_no_b12"] or 0.0), tuple(ss["p_conditions"]),
+            ss["p_diet"], min(max(float(ss["p_years_no_b12"] or 0.0), 0.0), 100.0),
+            tuple(ss["p_conditions"]),
             bool(ss["p_pregnant"]) and can_be_pregnant)
         st.checkbox("Set the starting store myself", key="p_store_manual")
         if not ss["p_store_manual"]:
@@ -661,7 +664,7 @@ def results(plan: pd.DataFrame, evaluation: Evaluation | None,
               delta=f"≈ {s['target_absorbed_ug']:.2f} µg absorbed", delta_color="off",
               delta_arrow="off",
               help=f"{rec.authority_name}, {rec.life_stage}. Source: {rec.source}")
-    c4.metric("Verdict", v.label,
+    c4.metric("Status", v.label,
               delta=f"{s['absorbed_pct_of_target']:.0f} % of goal absorbed",
               delta_color=TONE_COLOURS[v.tone], delta_arrow="off", help=v.explanation)
     verdict_box(s)
