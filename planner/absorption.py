@@ -18,9 +18,9 @@ Food-bound B12, dose ``F`` [µg], eaten alone
     (:func:`doets_food_bound`).
 Sharing the IF capacity within one dose
     Food-bound absorption is taken as measured on whole meals (it already includes the
-    meal's own competition). Crystalline B12 in the same dose competes with the dose's
-    food-bound B12 for the IF receptors, in the standard competitive form of the
-    saturable curve: its IF-mediated part is ``Amax·C/(Km + C + F)``.
+    meal's own competition). Food-bound B12 in the same dose holds back the crystalline
+    B12: its IF-mediated part is ``Amax·h/(1 + F·h/K)`` with ``h = C/(Km + C)`` and
+    ``K = Amax/50 %`` (so adding food B12 never lowers what a meal absorbs).
 Doses close in time: gradual recovery of the IF receptors
     After an intake the IF pathway recovers over 4–6 h: a second dose 4–6 h after the
     first is absorbed as well as the first (Heyssel 1966) [IOM p.308]. The model gives
@@ -62,6 +62,11 @@ LIVER_ABSORBED_UG = 4.1  # mean absorbed from it [µg] (11 %) [IOM p.309]
 FOOD_TAIL_EXPONENT = math.log(LIVER_ABSORBED_UG / (FOOD_FRACTION * FOOD_KNEE_UG)) / math.log(
     LIVER_DOSE_UG / FOOD_KNEE_UG
 )
+#: How strongly a dose's food-bound B12 holds back its crystalline B12 at the IF receptors:
+#: crystalline IF uptake ``Amax·h/(1 + F·h/K)`` with ``h = C/(Km + C)``. K = Amax ÷ 50 %
+#: [IOM p.308, p.309] is the smallest value for which adding food-bound B12 (absorbed at
+#: 50 %) never lowers what a meal absorbs; derived, not fitted.
+FOOD_COMPETITION_UG = AMAX_UG / FOOD_FRACTION
 DOETS_LN_INTERCEPT = -0.9614  # ln(A) = 0.7694·ln(D) − 0.9614, food meals [DOETS-13]
 DOETS_SLOPE = 0.7694  # [DOETS-13]
 #: Legacy grouping window of :func:`assign_dose_events` [min]: a second dose 4–6 h after
@@ -414,9 +419,10 @@ def absorbed_event_parts(food_bound_ug, crystalline_ug, params: AbsorptionParams
     (food_part, crystalline_part) : tuple of float or numpy.ndarray
         Absorbed [µg]. ``food_part`` is :func:`absorbed_food_bound` of the event's
         food-bound B12; ``crystalline_part`` is
-        ``if_factor·Amax·C/(Km + C + F) + p·C``: crystalline B12 competes with the
-        event's food-bound B12 for the IF receptors (see ``docs/model.md``); ``p`` is
-        the passive fraction with food when ``F > 0`` (0.5 % without IF [IOM p.310]).
+        ``if_factor·Amax·h/(1 + F·h/K) + p·C`` with ``h = C/(Km + C)``: the event's
+        food-bound B12 holds back crystalline B12 at the IF receptors (see
+        ``docs/model.md``); ``p`` is the passive fraction with food when ``F > 0``
+        (0.5 % without IF [IOM p.310]).
     """
     p = _check_params(params)
     f = _doses(food_bound_ug, "food_bound_ug")
@@ -424,7 +430,7 @@ def absorbed_event_parts(food_bound_ug, crystalline_ug, params: AbsorptionParams
     f, c = np.broadcast_arrays(f, c)
     food = np.minimum(p.if_factor * _food_curve(f), p.food_cap_fraction * f)
     passive = np.where(f > 0, p.passive_fraction_with_food, p.passive_fraction)
-    cryst = p.if_factor * AMAX_UG * c / (KM_UG + c + f) + passive * c
+    cryst = p.if_factor * AMAX_UG * _if_crystalline(c, f * _released(p)) + passive * c
     return _out(food), _out(cryst)
 
 
@@ -567,26 +573,42 @@ def _food_part(x: np.ndarray, p: AbsorptionParams) -> np.ndarray:
     return np.minimum(p.if_factor * _food_curve(x), p.food_cap_fraction * x)
 
 
+def _if_crystalline(c: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """IF-mediated share of the ceiling for crystalline ``c`` beside food-bound ``f``:
+    ``h/(1 + f·h/K)``, ``h = c/(Km + c)``. Concave in ``c``; its increments fall as ``f``
+    grows (so doses further apart never absorb less); ``f = 0`` gives the curve alone."""
+    h = c / (KM_UG + c)
+    return h / (1.0 + f * h / FOOD_COMPETITION_UG)
+
+
+def _released(p: AbsorptionParams) -> float:
+    """Share of food-bound B12 freed from food protein and so competing for IF: all of it
+    normally; with a food-bound ceiling (low stomach acid, which is what keeps it bound
+    [IOM p.342]) the ceiling's share of the usual 50 %, so a dose's food can never lower
+    what the dose absorbs."""
+    return min(1.0, p.food_cap_fraction / FOOD_FRACTION)
+
+
 def absorbed_from_loads(food_bound_ug, crystalline_ug, loads: DoseLoads,
                         params: AbsorptionParams | None = None):
     """Absorbed food-bound and crystalline B12 of each dose, given its loads.
 
     Food-bound: ``Φ(Fb + F) − Φ(Fb)`` with ``Φ`` the food-bound curve (with its
-    ceiling). Crystalline: ``if·Amax·[(Cb + C)/(Km + Cb + C + F*) − Cb/(Km + Cb + F*)]
-    + p·C`` with ``F* = F + Fb + Fa`` the food-bound load around the dose and ``p``
-    between the passive fraction alone and with food, by ``near_food``. A dose alone
-    reproduces :func:`absorbed_event_parts` exactly.
+    ceiling). Crystalline: ``if·Amax·[G(Cb + C, F*) − G(Cb, F*)] + p·C`` with
+    ``G(C, F) = h/(1 + F·h/K)``, ``h = C/(Km + C)``, ``F*`` the (released) food-bound
+    load around the dose and ``p`` between the passive fraction alone and with food, by
+    ``near_food``. A dose alone reproduces :func:`absorbed_event_parts` exactly.
     """
     p = _check_params(params)
     f = np.asarray(food_bound_ug, dtype="float64")
     c = np.asarray(crystalline_ug, dtype="float64")
     fb, cb = loads.food_before, loads.crystalline_before
     food = _food_part(fb + f, p) - _food_part(fb, p)
-    f_star = f + fb + loads.food_after
+    f_star = (f + fb + loads.food_after) * _released(p)
     passive = p.passive_fraction + (p.passive_fraction_with_food - p.passive_fraction) \
         * loads.near_food
-    cryst = p.if_factor * AMAX_UG * ((cb + c) / (KM_UG + cb + c + f_star)
-                                      - cb / (KM_UG + cb + f_star)) + passive * c
+    cryst = p.if_factor * AMAX_UG * (_if_crystalline(cb + c, f_star)
+                                      - _if_crystalline(cb, f_star)) + passive * c
     return np.maximum(food, 0.0), np.maximum(cryst, 0.0)
 
 
