@@ -247,11 +247,13 @@ def test_a_persons_session(page, server, tmp_path, foods):
     text = data.decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == ("day,meal,time,food_id,description,portion,grams,dose_ug,"
-                        "ingested_ug,fortified_ug,absorbed_ug")
+                        "ingested_ug,fortified_ug,absorbed_ug,verdict")
+    # the app's verdict, in every row (issue 11: the same verdict in app and CSV)
+    assert lines[1].rsplit(",", 1)[1] in ("meets_goal", "adequate", "below_requirement")
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
     downloaded = plan_from_csv(io.BytesIO(data), foods)
     assert len(downloaded) == len(lines) - 1 > 67  # the vegan week plus the suggestion
-    computed = [line.rsplit(",", 3)[1:] for line in lines[1:]]
+    computed = [line.rsplit(",", 4)[1:4] for line in lines[1:]]
     assert all(float(x) >= 0 for row in computed for x in row)  # ingested, fortified, absorbed
     absorbed_per_day = sum(float(row[2]) for row in computed) / 7
     assert absorbed_per_day >= 1.2  # the NASEM goal line, reached after the suggestion
