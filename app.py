@@ -982,8 +982,9 @@ def apply_editor_changes(foods: FoodTable) -> None:
 @guarded("Your meal plan")
 def plan_editor(plan: pd.DataFrame, evaluation: Evaluation | None, foods: FoodTable) -> None:
     st.subheader("4 · Your meal plan")
+    span = plan_span(plan["day"])[2] if len(plan) else 0
     st.caption(f"**{st.session_state['plan_name']}**: {len(plan)} rows over "
-               f"{plan_days(plan)} days. Change amounts, days, meals or times in the table; "
+               f"{span} day(s). Change amounts, days, meals or times in the table; "
                "to remove rows, tick them on the left and press the bin icon above the table. "
                "Add foods and supplements with the forms below the table.")
     with st.container(horizontal=True):
