@@ -662,7 +662,11 @@ def minutes_of_day(times) -> np.ndarray:
 
 
 def assign_dose_events(day, minute, group=None, window_min: float = EVENT_WINDOW_MIN) -> np.ndarray:
-    """Group intakes into dose events.
+    """Group intakes into fixed-window dose events (legacy).
+
+    :func:`planner.evaluate` and :func:`planner.evaluate_many` no longer use fixed
+    windows (they had a cliff edge at 4 h); they use :func:`absorbed_doses`. This stays
+    for :mod:`planner.suggest` until it moves to the dose model.
 
     An event starts at the first intake and takes in every intake up to ``window_min``
     minutes after that first intake; the next intake after that starts a new event.

@@ -59,8 +59,8 @@ class Evaluation:
         :data:`planner.schema.DIET_ORDER`), ``diet_verified``, ``event``. All amounts
         [µg].
     events : pandas.DataFrame
-        One row per dose event in time order: ``event``, ``day``, ``time`` (first
-        intake), ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
+        One row per dose (the rows at one clock time) in time order: ``event``, ``day``,
+        ``time``, ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
         ``ingested_ug``, ``absorbed_food_bound_ug``, ``absorbed_crystalline_ug``,
         ``absorbed_ug``, ``absorbed_fraction``.
     days : pandas.DataFrame
@@ -254,9 +254,14 @@ def evaluate(
         ``absorbed_fortified_ug_per_day``, ``absorbed_food_bound_ug_per_day``,
         ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
         (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
-        ``requirement_absorbed_ug`` (requirement line); the verdicts ``adequate``
-        (absorbed ≥ requirement line), ``meets_target`` (absorbed ≥ goal line) and
-        ``status``; ``n_items``, ``n_unknown``, ``n_unreliable``, ``n_events``, ``days``,
+        ``requirement_absorbed_ug`` (requirement line; None when only an AI is
+        published); ``verdict`` (a :class:`planner.verdicts.Verdict` key),
+        ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
+        ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
+        ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
+        for clinician-managed conditions); ``empty_days`` (days of the span without
+        entries); ``first_day``, ``last_day``; ``n_items``, ``n_unknown``,
+        ``n_unreliable``, ``n_events`` (doses: distinct clock times), ``days``,
         the recommendation's ``authority``, ``kind``, ``life_stage``,
         ``recommendation_status``; ``absorption`` (the model parameters used) and
         ``flags`` (dicts with ``code``, ``severity``, ``message``, ``source``).
@@ -271,9 +276,10 @@ def evaluate(
     Notes
     -----
     Unknown B12 (no USDA value) and unreliable sources (``b12_reliable`` False) count
-    0 and are flagged. Each event's absorbed food-bound B12 is shared among its items in
+    0 and are flagged. Each dose's absorbed food-bound B12 is shared among its items in
     proportion to their food-bound µg, and its absorbed crystalline B12 in proportion to
-    their crystalline µg. See ``docs/model.md``.
+    their crystalline µg. Doses close in time share the IF receptors as they recover
+    (:func:`planner.absorption.absorbed_doses`). See ``docs/model.md``.
 
     References
     ----------
