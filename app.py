@@ -32,7 +32,7 @@ import streamlit as st
 
 from planner import charts, fdc, stores, userfoods
 from planner.errors import DataFileError, InputError
-from planner.evaluate import Evaluation, evaluate
+from planner.evaluate import Evaluation, evaluate, evaluation_csv, plan_span
 from planner.examples import EXAMPLES, load_example
 from planner.foods import FoodTable, load_foods
 from planner.plan import (
@@ -59,6 +59,7 @@ from planner.saved_plans import (
 )
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
 from planner.suggest import Suggestion, suggest
+from planner.verdicts import Verdict
 
 log = logging.getLogger("b12planner.app")
 
@@ -92,18 +93,16 @@ DV_CHOICES = {
     2.4: "2.4 µg: labels under the 2016 rule (on US labels since 2020/2021)",
     6.0: "6 µg: older labels (before 2020)",
 }
-STATUS_WORDS = {
-    "meets": "Meets the goal",
-    "adequate": "Borderline",
-    "low": "Too low",
-}
+#: Box and metric colour per verdict tone (:attr:`planner.verdicts.VerdictInfo.tone`):
+#: green only for ok verdicts, never for needs_clinician or below_*.
+TONE_COLOURS = {"success": "green", "warning": "orange", "error": "red"}
 NOT_MEDICAL_ADVICE = (
     "**Not medical advice.** This tool estimates B12 from food tables and a published "
     "absorption model. It cannot diagnose anything: if you have symptoms or a condition "
     "marked below, talk to a doctor or dietitian."
 )
 DEFAULT_STORE_UG = 2500.0
-MIN_PLAN_DAYS = 7
+MIN_PLAN_DAYS = 7  # days offered in the add-food/supplement forms (not the averaging span)
 PROJECTION_YEARS = 10
 EDITOR_PREFIX = "plan_editor"
 
@@ -150,6 +149,9 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "p_conditions": [],
     "p_neuro": False,
     "p_authority": "NASEM",
+    "p_acid_years": None,
+    "p_years_no_b12": 0.0,
+    "p_store_manual": False,
     "p_store": DEFAULT_STORE_UG,
 }
 
@@ -208,6 +210,8 @@ def restore_profile() -> None:
         "p_diet": profile.diet, "p_pregnant": profile.pregnant,
         "p_lactating": profile.lactating, "p_conditions": list(profile.conditions),
         "p_authority": profile.authority, "p_store": min(store, 50_000.0),
+        # a saved start other than the usual 2,500 µg was typed in: keep it editable
+        "p_store_manual": abs(store - DEFAULT_STORE_UG) > 0.5,
     })
     ss["saved_profile"] = (profile, store)
 
@@ -315,10 +319,29 @@ def append_rows(rows: list[dict[str, Any]], foods: FoodTable, what: str,
 
 
 def plan_days(plan: pd.DataFrame) -> int:
-    """Days the plan spans (at least a week)."""
+    """Days offered in the forms that add rows (at least a week). The plan is averaged
+    over :func:`evaluation_days`, the library's span rule, not over this."""
     if len(plan) == 0:
         return MIN_PLAN_DAYS
     return max(MIN_PLAN_DAYS, int(plan["day"].max()))
+
+
+def evaluation_days(plan: pd.DataFrame) -> int | None:
+    """Days to average over: None (the library's rule: first to last plan day) unless the
+    person chose more days for this plan (the "Days to average over" box)."""
+    override = st.session_state.get("span_override")
+    if not override or len(plan) == 0:
+        return None
+    base, days = override
+    n = plan_span(plan["day"])[2]
+    return int(days) if base == n and days > n else None
+
+
+def _set_span() -> None:
+    ss = st.session_state
+    plan = ss["plan"]
+    if len(plan):
+        ss["span_override"] = (plan_span(plan["day"])[2], int(ss["span_days_input"]))
 
 
 def guarded(section: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -364,17 +387,38 @@ def sidebar_profile() -> Profile | None:
     sb.multiselect("Medicines and health conditions", list(CONDITION_LABELS),
                    format_func=CONDITION_LABELS.get, key="p_conditions",
                    placeholder="None", help="They change how much B12 you absorb.")
+    acid = {"ppi", "h2_blocker"} & set(ss["p_conditions"])
+    if acid:
+        sb.number_input("Years you have taken the acid reducer", min_value=0.0,
+                        max_value=100.0, step=0.5, key="p_acid_years",
+                        placeholder="Not sure", format="%g",
+                        help="From 2 years on, the risk of low B12 is higher (Lam 2013, "
+                             "JAMA): worth a blood test.")
     sb.checkbox("I have numbness, tingling, balance or memory problems", key="p_neuro")
     sb.selectbox("Recommendation to compare with", list(AUTHORITIES),
                  format_func=lambda a: AUTHORITY_NAMES.get(a, a), key="p_authority",
                  help="Whose recommended intake is your target. US NASEM (IOM) is the "
                       "default; the results also show every authority side by side.")
-    with sb.expander("Advanced"):
+    with sb.expander("Your body's B12 store"):
+        st.number_input(
+            "Years on a diet without a reliable B12 source", min_value=0.0, max_value=100.0,
+            step=0.5, key="p_years_no_b12", format="%g",
+            help="Years without fortified foods, supplements or (for vegans) animal foods "
+                 "before now. Used to estimate your store.")
+        estimate = stores.initial_store_estimate(
+            ss["p_diet"], min(max(float(ss["p_years_no_b12"] or 0.0), 0.0), 100.0),
+            tuple(ss["p_conditions"]),
+            bool(ss["p_pregnant"]) and can_be_pregnant)
+        st.checkbox("Set the starting store myself", key="p_store_manual")
+        if not ss["p_store_manual"]:
+            ss["p_store"] = round(float(estimate["store_ug"]), -1)
         st.number_input(
             "B12 stored in your body at the start (µg)", min_value=0.0, max_value=50_000.0,
-            step=100.0, key="p_store",
-            help="Most adults store 2,000–3,000 µg (IOM). Lower it if you have eaten little "
-                 "B12 for years. Used only for the body-store projection.")
+            step=100.0, key="p_store", disabled=not ss["p_store_manual"],
+            help="Estimated from your answers; tick the box above to type your own. Used "
+                 "only for the body-store outlook.")
+        if not ss["p_store_manual"]:
+            st.caption(f"Estimate: {estimate['basis']}.")
     sb.divider()
     sb.caption(NOT_MEDICAL_ADVICE)
     try:
@@ -383,6 +427,7 @@ def sidebar_profile() -> Profile | None:
             pregnant=bool(ss["p_pregnant"]) and can_be_pregnant,
             lactating=bool(ss["p_lactating"]) and can_be_pregnant,
             conditions=tuple(ss["p_conditions"]), authority=ss["p_authority"],
+            acid_reducer_years=ss["p_acid_years"] if acid else None,
         )
     except InputError as exc:
         sb.error(f"Please check your profile: {exc}")
@@ -511,7 +556,7 @@ def evaluate_plan(plan: pd.DataFrame, profile: Profile | None,
     if profile is None or len(plan) == 0:
         return None
     try:
-        return evaluate(plan, profile, foods, days=plan_days(plan))
+        return evaluate(plan, profile, foods, days=evaluation_days(plan))
     except InputError as exc:
         st.error(f"The plan cannot be evaluated: {exc}")
         return None
@@ -524,10 +569,59 @@ def fmt_ug(x: float | None, digits: int = 1) -> str:
     return f"{x:.{digits}f} µg"
 
 
-def verdict(summary: dict[str, Any]) -> str:
-    if summary.get("meets_target"):
-        return "meets"
-    return "adequate" if summary.get("adequate") else "low"
+def verdict(summary: dict[str, Any]) -> Verdict:
+    """The evaluation's verdict (the library's vocabulary)."""
+    return Verdict(summary["verdict"])
+
+
+def verdict_box(summary: dict[str, Any]) -> None:
+    """The verdict in a box coloured by its tone: green only for an ok verdict."""
+    v = verdict(summary)
+    absorbed, days = summary["absorbed_ug_per_day"], summary["days"]
+    req = summary["requirement_absorbed_ug"]
+    lines = {
+        Verdict.MEETS_GOAL: f"Over these {days} days you absorb about {absorbed:.2f} µg a "
+                            f"day, at or above the goal of {summary['target_absorbed_ug']:.2f} µg.",
+        Verdict.ADEQUATE: f"You absorb about {absorbed:.2f} µg a day: above the average "
+                          f"requirement ({req or 0:.2f} µg) but below the goal "
+                          f"({summary['target_absorbed_ug']:.2f} µg). See the suggestions below.",
+        Verdict.BELOW_REQUIREMENT: f"You absorb about {absorbed:.2f} µg a day, below the "
+                                   f"average requirement of {req or 0:.2f} µg. See the "
+                                   "suggestions below.",
+        Verdict.BELOW_AI: f"You absorb about {absorbed:.2f} µg a day, below the "
+                          f"{summary['target_absorbed_ug']:.2f} µg that the adequate intake "
+                          "corresponds to.",
+        Verdict.NEEDS_CLINICIAN: (summary.get("clinician") or {}).get("message", ""),
+    }[v]
+    text = f"**{v.label}.** {lines}  \n{v.explanation}"
+    if v.tone == "success":
+        st.success(text)
+    elif v.tone == "warning":
+        st.warning(text)
+    elif v is Verdict.NEEDS_CLINICIAN:
+        st.error(text, icon=":material/stethoscope:")
+    else:
+        st.error(text)
+
+
+def span_section(plan: pd.DataFrame, summary: dict[str, Any]) -> None:
+    """What the plan is averaged over, its empty days, and the box to average over more."""
+    ss = st.session_state
+    n = plan_span(plan["day"])[2]
+    days, first, last = summary["days"], summary["first_day"], summary["last_day"]
+    how = ("first to last day of your plan" if days == n else
+           f"you chose {days} days; the plan runs over {n}")
+    text = f"Averaged over **{days} day(s)**, day {first} to day {last} ({how})."
+    empty = summary.get("empty_days") or []
+    if empty:
+        text += (f" Day(s) {', '.join(map(str, empty))} have no entries and count as days "
+                 "without B12 (right for a weekly supplement; otherwise add those meals).")
+    st.caption(text)
+    ss["span_days_input"] = days
+    st.number_input("Days to average over", min_value=n, max_value=MAX_DAY, step=1,
+                    key="span_days_input", on_change=_set_span,
+                    help="Normally the plan's first to last day. Raise it when the plan lists "
+                         "only part of a longer period (e.g. one weekly supplement row: 7).")
 
 
 # ---------------------------------------------------------------------------------------
@@ -570,23 +664,11 @@ def results(plan: pd.DataFrame, evaluation: Evaluation | None,
               delta=f"≈ {s['target_absorbed_ug']:.2f} µg absorbed", delta_color="off",
               delta_arrow="off",
               help=f"{rec.authority_name}, {rec.life_stage}. Source: {rec.source}")
-    c4.metric("Status", STATUS_WORDS[v],
+    c4.metric("Status", v.label,
               delta=f"{s['absorbed_pct_of_target']:.0f} % of goal absorbed",
-              delta_color="green" if v == "meets" else "red" if v == "low" else "orange",
-              delta_arrow="off")
-    days = s["days"]
-    absorbed = s["absorbed_ug_per_day"]
-    if v == "meets":
-        st.success(f"**Enough B12.** Over these {days} days you absorb about {absorbed:.2f} µg "
-                   f"a day, at or above the goal of {s['target_absorbed_ug']:.2f} µg.")
-    elif v == "adequate":
-        st.warning(f"**Borderline.** You absorb about {absorbed:.2f} µg a day: above the "
-                   f"average requirement ({s['requirement_absorbed_ug']:.2f} µg) but below the "
-                   f"goal ({s['target_absorbed_ug']:.2f} µg). See the suggestions below.")
-    else:
-        st.error(f"**Not enough B12.** You absorb about {absorbed:.2f} µg a day, below the "
-                 f"average requirement of {s['requirement_absorbed_ug']:.2f} µg. See the "
-                 "suggestions below.")
+              delta_color=TONE_COLOURS[v.tone], delta_arrow="off", help=v.explanation)
+    verdict_box(s)
+    span_section(plan, s)
     st.caption(
         f"Compared with **{rec.authority_name}**: {rec.kind} {rec.value_ug:g} µg/day for "
         f"{rec.life_stage} ({rec.status}; source {rec.source})."
@@ -666,6 +748,15 @@ def authorities_table(profile: Profile, in_force: str) -> None:
                "primary source.")
 
 
+def _years(days: float | None, never: str) -> str:
+    if days is None:
+        return never
+    if days == 0:
+        return "already"
+    years = days / 365.25
+    return f"in {years:.1f} years" if years >= 1 else f"in {days / 30.4:.0f} months"
+
+
 def stores_section(evaluation: Evaluation, profile: Profile) -> None:
     st.markdown("**Your body's B12 store over the next years**")
     s = evaluation.summary
@@ -675,30 +766,28 @@ def stores_section(evaluation: Evaluation, profile: Profile) -> None:
     try:
         projection = stores.project_stores(absorbed, days, initial_store_ug=start,
                                            conditions=profile.conditions)
-        depletion = stores.days_to_depletion(absorbed, start, conditions=profile.conditions)
+        outlook = stores.store_outlook(absorbed, start, conditions=profile.conditions)
     except InputError as exc:
         st.error(f"No projection: {exc}")
         return
-    threshold = stores.DEPLETION_THRESHOLD_UG
     left, right = st.columns([3, 1], gap="large")
     with left:
         frame = charts.store_frame(projection)
         frame = frame[frame["day"] % 7 == 0].reset_index(drop=True)  # weekly points suffice
-        st.altair_chart(charts.store_chart(frame, threshold), width="stretch")
+        st.altair_chart(charts.store_chart(frame, stores.DEPLETION_THRESHOLD_UG),
+                        width="stretch")
     with right:
-        if depletion.days is None:
-            value, note = "Never", (
-                f"At this intake your store settles near {depletion.steady_state_ug:,.0f} µg, "
-                f"above the {threshold:,.0f} µg threshold.")
-        elif depletion.days == 0:
-            value, note = "Already below", f"The starting store is below {threshold:,.0f} µg."
-        else:
-            years = depletion.days / 365.25
-            value = f"{years:.1f} years" if years >= 1 else f"{depletion.days / 30.4:.0f} months"
-            note = (f"Then the store falls below {threshold:,.0f} µg, the lowest level "
-                    "consistent with health (IOM). Deficiency can appear earlier in some people.")
-        st.metric("Time to depletion", value)
-        st.caption(note + f" Start: {start:,.0f} µg (change it under Advanced in the sidebar).")
+        st.metric("Where the store settles", f"{outlook.steady_state_ug:,.0f} µg",
+                  delta=outlook.steady_zone, delta_arrow="off",
+                  delta_color={"replete": "green", "low": "orange",
+                               "depleted": "red"}[outlook.steady_zone])
+        st.metric("Leaves the replete zone",
+                  _years(outlook.leaves_replete_days, "never")
+                  if outlook.start_zone == "replete" else f"starts {outlook.start_zone}")
+        st.metric("Depleted (below 300 µg)", _years(outlook.depleted_days, "never"))
+        st.caption(outlook.message + " Replete: at least 1,000 µg, what the requirement "
+                   "maintains; depleted: below 300 µg, the lowest level consistent with "
+                   "health (IOM). Start: change it in the sidebar (Your body's B12 store).")
 
 
 # ---------------------------------------------------------------------------------------
@@ -714,7 +803,7 @@ def _apply_rows(rows: list[dict[str, Any]], title: str) -> None:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Finding suggestions…")
-def _suggest(stamp: str, plan: pd.DataFrame, profile_key: str, days: int,
+def _suggest(stamp: str, plan: pd.DataFrame, profile_key: str, days: int | None,
              _profile: Profile, _foods: FoodTable) -> Suggestion:
     """The suggestions for a plan (cached: the search takes ~0.1 s)."""
     return suggest(plan, _profile, _foods, days=days)
@@ -765,9 +854,10 @@ def suggestions_panel(plan: pd.DataFrame, profile: Profile | None, foods: FoodTa
     if len(plan) == 0:
         st.caption("Suggestions appear once your plan has some meals.")
         return
-    n_days = plan_days(plan)
+    span = evaluation_days(plan)
+    n_days = span or plan_span(plan["day"])[2]
     try:
-        result = _suggest(user_foods_stamp(), plan, repr(profile), n_days, profile, foods)
+        result = _suggest(user_foods_stamp(), plan, repr(profile), span, profile, foods)
     except InputError as exc:
         st.error(f"No suggestions: {exc}")
         return
@@ -892,8 +982,9 @@ def apply_editor_changes(foods: FoodTable) -> None:
 @guarded("Your meal plan")
 def plan_editor(plan: pd.DataFrame, evaluation: Evaluation | None, foods: FoodTable) -> None:
     st.subheader("4 · Your meal plan")
+    span = plan_span(plan["day"])[2] if len(plan) else 0
     st.caption(f"**{st.session_state['plan_name']}**: {len(plan)} rows over "
-               f"{plan_days(plan)} days. Change amounts, days, meals or times in the table; "
+               f"{span} day(s). Change amounts, days, meals or times in the table; "
                "to remove rows, tick them on the left and press the bin icon above the table. "
                "Add foods and supplements with the forms below the table.")
     with st.container(horizontal=True):
@@ -1076,7 +1167,15 @@ def _add_supplement() -> None:
                            ss.get("sup_meal", "breakfast"), plan_days(ss["plan"]))
     title = f"{ss.get('sup_dose', 250.0):g} µg {ss.get('sup_form')} {ss.get('sup_freq')}"
     if append_rows(rows, get_foods(), f"Add supplement {title}"):
-        notify("success", f"Added a supplement: {title} ({len(rows)} doses).")
+        msg = f"Added a supplement: {title} ({len(rows)} doses)."
+        plan = ss["plan"]
+        n = plan_span(plan["day"])[2]
+        want = plan_days(plan)
+        if ss.get("sup_freq", "daily") != "daily" and want > n:
+            # a weekly regimen is averaged over whole weeks: said here, editable above
+            ss["span_override"] = (n, want)
+            msg += f" The plan is now averaged over {want} days (change it in section 2)."
+        notify("success", msg)
 
 
 def supplement_form(plan: pd.DataFrame) -> None:
@@ -1259,11 +1358,12 @@ def download_section(plan: pd.DataFrame, evaluation: Evaluation | None) -> None:
     if len(plan) == 0:
         return
     st.download_button("Download the plan (CSV)", icon=":material/download:",
-                       data=plan_to_csv(plan, evaluation=evaluation).encode("utf-8"),
+                       data=(evaluation_csv(plan, evaluation) if evaluation is not None
+                             else plan_to_csv(plan)).encode("utf-8"),
                        file_name="b12-plan.csv", mime="text/csv", key="download",
                        on_click="ignore",  # a download changes nothing: no rerun
                        help="Opens in any spreadsheet; import it here again later. Includes "
-                            "B12 eaten, fortified and absorbed per row.")
+                            "B12 eaten, fortified and absorbed per row, and the verdict.")
 
 
 def _save_as() -> None:

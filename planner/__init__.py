@@ -60,7 +60,15 @@ from planner.saved_plans import (
     save_profile,
 )
 from planner.schema import DIET_ORDER
-from planner.stores import Depletion, days_to_depletion, project_stores, store_turnover
+from planner.stores import (
+    Depletion,
+    StoreOutlook,
+    days_to_depletion,
+    initial_store_estimate,
+    project_stores,
+    store_outlook,
+    store_turnover,
+)
 from planner.suggest import Suggestion, load_supplements, suggest
 from planner.symptoms import (
     SymptomAssessment,
@@ -76,6 +84,7 @@ from planner.userfoods import (
     save_user_food,
     user_food_messages,
 )
+from planner.verdicts import VERDICTS, Verdict
 
 __version__ = "0.1.0"
 
@@ -103,8 +112,11 @@ __all__ = [
     "Suggestion",
     "SymptomAssessment",
     "TreatmentInformation",
+    "StoreOutlook",
     "UnknownFoodError",
     "UserFoodsWarning",
+    "VERDICTS",
+    "Verdict",
     "absorbed_crystalline",
     "absorbed_event",
     "absorbed_event_parts",
@@ -120,6 +132,7 @@ __all__ = [
     "evaluate_many",
     "evaluate_many_dask",
     "interpret_labs",
+    "initial_store_estimate",
     "label_food",
     "list_saved_plans",
     "load_profile",
@@ -140,6 +153,7 @@ __all__ = [
     "save_plan",
     "save_profile",
     "save_user_food",
+    "store_outlook",
     "store_turnover",
     "suggest",
     "treatment_information",

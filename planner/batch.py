@@ -5,9 +5,10 @@
 a table of profiles (one row per person) and returns one row per person with the
 daily averages and the verdict of :func:`planner.evaluate` for that person. It applies
 the same model with the same public building blocks
-(:func:`planner.absorption.assign_dose_events` with ``group=person``,
-:func:`planner.absorption.absorbed_event_parts`, :func:`planner.absorption.params_for`
-and :func:`planner.recommendations.recommended_intake`), vectorised over every row:
+(:func:`planner.absorption.dose_loads` with ``group=person``,
+:func:`planner.absorption.absorbed_from_loads`, :func:`planner.absorption.params_for`,
+:func:`planner.recommendations.recommended_intake` and
+:func:`planner.verdicts.decide_many`), vectorised over every row:
 there is no Python loop over rows or people, only over the few distinct condition
 sets and recommendation rows.
 
@@ -29,13 +30,15 @@ import pandas as pd
 
 from planner.absorption import (
     AbsorptionParams,
-    absorbed_event_parts,
-    assign_dose_events,
+    DoseLoads,
+    absorbed_from_loads,
+    clinician_conditions,
+    dose_loads,
     normalise_conditions,
     params_for,
 )
 from planner.errors import InputError
-from planner.evaluate import LINE_TOLERANCE_UG, split_b12  # the same arithmetic and tolerance
+from planner.evaluate import split_b12  # the same arithmetic
 from planner.foods import FoodTable
 from planner.plan import MAX_DAY, MAX_DOSE_UG, MAX_GRAMS, SUPPLEMENT_FORMS, raise_problems
 from planner.profile import MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEX_ALIASES, SEXES, Profile
@@ -46,6 +49,7 @@ from planner.recommendations import (
     recommended_intake,
 )
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, SUPPLEMENT_PREFIX
+from planner.verdicts import Verdict, decide_many
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -65,6 +69,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "requirement_absorbed_ug",
     "adequate",
     "meets_target",
+    "verdict",
     "authority",
     "life_stage",
 )
@@ -73,7 +78,8 @@ _RESULT_DTYPES: dict[str, str] = {
     "unknown_share": "float64", "intake_ug_per_day": "float64",
     "absorbed_ug_per_day": "float64", "target_intake_ug": "float64",
     "target_absorbed_ug": "float64", "requirement_absorbed_ug": "float64",
-    "adequate": "bool", "meets_target": "bool", "authority": "str", "life_stage": "str",
+    "adequate": "bool", "meets_target": "bool", "verdict": "str", "authority": "str",
+    "life_stage": "str",
 }
 
 #: NHANES "Name of eating occasion" codes (``DR1_030Z`` / ``DR2_030Z``), as in the CDC
@@ -278,6 +284,8 @@ class _People:
         params: list[AbsorptionParams] = []
         param_code_of: dict[AbsorptionParams, int] = {}
         per_unique = np.empty(len(res), dtype="int64")
+        clin_unique = np.array([bool(clinician_conditions(c)) for c in res], dtype=bool)
+        self.needs_clinician = clin_unique[codes] if n else np.zeros(0, dtype=bool)
         for i, conds in enumerate(res):  # distinct condition sets only
             prm = params_for(conds)
             per_unique[i] = param_code_of.setdefault(prm, len(param_code_of))
@@ -506,7 +514,8 @@ def evaluate_many(
         ``n_unmatched`` (rows whose food id is not in the table); ``unknown_share``
         (``n_unknown / n_items``; NaN without rows); ``intake_ug_per_day``,
         ``absorbed_ug_per_day`` [µg/day]; ``target_intake_ug``, ``target_absorbed_ug``,
-        ``requirement_absorbed_ug`` [µg/day]; ``adequate``, ``meets_target``;
+        ``requirement_absorbed_ug`` [µg/day] (NaN for an AI-only recommendation);
+        ``adequate``, ``meets_target`` and ``verdict`` (a :class:`planner.Verdict` key);
         ``authority`` and ``life_stage`` of the recommendation. Every figure equals
         the ``summary`` of :func:`planner.evaluate` for that person's rows and profile.
         A person without diary rows gets zero intake over 1 day (or ``days``).
@@ -520,11 +529,13 @@ def evaluate_many(
 
     Notes
     -----
-    Vectorised: rows are labelled by person, grouped into dose events with
-    :func:`planner.absorption.assign_dose_events` (``group`` = person, so events never
-    span people), and the absorption model runs once per distinct set of absorption
-    parameters (a handful of condition sets) over all events of the people who share
-    it. Time and memory grow linearly with the rows; see ``docs/benchmarks.md``.
+    Vectorised: rows are labelled by person and clock time into doses, the loads each
+    dose finds from the doses before and after it are computed with
+    :func:`planner.absorption.dose_loads` (``group`` = person, so doses of different
+    people never interact; one pass per lag, up to the most doses any person has within
+    6 h), and the absorption model runs once per distinct set of absorption parameters
+    (a handful of condition sets) over all doses of the people who share it. Time and
+    memory grow linearly with the rows; see ``docs/benchmarks.md``.
     """
     if time_unit not in ("minutes", "seconds"):
         raise InputError(f"time_unit must be 'minutes' or 'seconds', not {time_unit!r}.")
@@ -649,22 +660,31 @@ def _evaluate_core(
     ingested, fortified, food_bound = b["ingested"], b["fortified"], b["food_bound"]
     unknown = b["unknown"]
 
-    # -- dose events and absorption --------------------------------------------------------
+    # -- doses and absorption (the model of planner.evaluate) -------------------------------
     P = people.n
-    event = assign_dose_events(day, minute, group=pc)
-    n_events = int(event.max()) + 1 if n else 0
+    t = (day - 1) * 1440.0 + np.asarray(minute, dtype="float64")
+    order = np.lexsort((t, pc))
+    ps, ts = pc[order], t[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (ps[1:] != ps[:-1]) | (ts[1:] != ts[:-1])
+    event = np.empty(n, dtype="int64")
+    event[order] = np.cumsum(new) - 1  # one dose per person and clock time
+    n_events = int(new.sum())
+    person_e = ps[new]
     fb_e = np.bincount(event, weights=food_bound, minlength=n_events)
     cr_e = np.bincount(event, weights=fortified, minlength=n_events)
-    person_e = np.zeros(n_events, dtype="int64")
-    person_e[event] = pc
+    food_e = np.bincount(event, weights=~supp, minlength=n_events) > 0
+    loads = dose_loads(ts[new], fb_e, cr_e, has_food=food_e, group=person_e)
     pgroup_e = people.param_code[person_e]
     abs_e = np.zeros(n_events)
     for g, prm in enumerate(people.params):  # distinct absorption parameter sets
         sel = pgroup_e == g
         if not sel.any():
             continue
-        f_abs, c_abs = absorbed_event_parts(fb_e[sel], cr_e[sel], prm)
-        abs_e[sel] = np.asarray(f_abs, dtype="float64") + np.asarray(c_abs, dtype="float64")
+        sub = DoseLoads(*(np.asarray(x)[sel] for x in (
+            loads.food_before, loads.crystalline_before, loads.food_after, loads.near_food)))
+        f_abs, c_abs = absorbed_from_loads(fb_e[sel], cr_e[sel], sub, prm)
+        abs_e[sel] = f_abs + c_abs
 
     # -- per person ---------------------------------------------------------------------
     n_items = np.bincount(pc, minlength=P).astype("int64")
@@ -692,6 +712,8 @@ def _evaluate_core(
                               minlength=P).astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(has, n_unknown / np.maximum(n_items, 1), np.nan)
+    verdict = decide_many(absorbed, people.target_absorbed, people.requirement_absorbed,
+                          people.needs_clinician)
     out = pd.DataFrame({
         "person_id": people.ids.reset_index(drop=True),
         "days": span.astype("int64"),
@@ -704,8 +726,9 @@ def _evaluate_core(
         "target_intake_ug": people.value,
         "target_absorbed_ug": people.target_absorbed,
         "requirement_absorbed_ug": people.requirement_absorbed,
-        "adequate": absorbed + LINE_TOLERANCE_UG >= people.requirement_absorbed,
-        "meets_target": absorbed + LINE_TOLERANCE_UG >= people.target_absorbed,
+        "adequate": np.isin(verdict, [Verdict.MEETS_GOAL.value, Verdict.ADEQUATE.value]),
+        "meets_target": verdict == Verdict.MEETS_GOAL.value,
+        "verdict": pd.Series(verdict, dtype="str"),
         "authority": pd.Series(people.authority, dtype="str"),
         "life_stage": pd.Series(people.life_stage, dtype="str"),
     })

@@ -30,6 +30,8 @@ MEASURES: dict[str, str] = {
 SPLIT_LABELS: tuple[str, str] = ("Fortified + supplements", "Naturally in food")
 #: Lowest body store consistent with health [µg] (Bozian 1963, IOM p.331).
 DEFAULT_THRESHOLD_UG = 300.0
+#: Store zone colours (replete / low / depleted), as :data:`planner.stores.STORE_ZONES`.
+ZONE_COLOURS: dict[str, str] = {"replete": "#2ca02c", "low": "#ff7f0e", "depleted": "#d62728"}
 _CANONICAL_MEALS = tuple(DEFAULT_MEAL_TIMES)
 
 
@@ -268,14 +270,43 @@ def store_frame(projection: Any) -> pd.DataFrame:
     return out[["day", "years", "store_ug"]]
 
 
-def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG) -> alt.LayerChart:
-    """Body store over time (years) with a dashed line at the depletion threshold."""
+def zone_frame(top_ug: float, replete_ug: float | None = None,
+               threshold_ug: float = DEFAULT_THRESHOLD_UG) -> pd.DataFrame:
+    """The store zones as bands: ``zone``, ``lower_ug``, ``upper_ug`` (top: ``top_ug``).
+
+    Defaults from :mod:`planner.stores`: replete ≥ 1,000 µg (what the requirement
+    maintains [IOM p.328, p.331]), low, depleted < 300 µg [IOM p.331].
+    """
+    from planner.stores import REPLETE_STORE_UG
+
+    rep = float(REPLETE_STORE_UG if replete_ug is None else replete_ug)
+    top = max(float(top_ug), rep * 1.1)
+    return pd.DataFrame({
+        "zone": ["replete", "low", "depleted"],
+        "lower_ug": [rep, float(threshold_ug), 0.0],
+        "upper_ug": [top, rep, float(threshold_ug)],
+    })
+
+
+def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
+                replete_ug: float | None = None) -> alt.LayerChart:
+    """Body store over time (years) over the three zones (replete, low, depleted), with a
+    dashed line at the depletion threshold."""
     import altair as alt
 
     data = frame.copy()
     data["Store [µg]"] = data["store_ug"].round(0)
     data["Years"] = data["years"].round(2)
-    line = alt.Chart(data).mark_line(strokeWidth=3).encode(
+    zones = zone_frame(float(data["store_ug"].max()) if len(data) else 0.0, replete_ug,
+                       threshold_ug)
+    bands = alt.Chart(zones).mark_rect(opacity=0.12).encode(
+        y=alt.Y("lower_ug:Q"), y2="upper_ug:Q",
+        color=alt.Color("zone:N", title="Store zone",
+                        scale=alt.Scale(domain=list(ZONE_COLOURS),
+                                        range=list(ZONE_COLOURS.values()))),
+        tooltip=[alt.Tooltip("zone:N", title="Zone")],
+    )
+    line = alt.Chart(data).mark_line(strokeWidth=3, color="#1f77b4").encode(
         x=alt.X("years:Q", title="Years from the start of the plan"),
         y=alt.Y("store_ug:Q", title="B12 stored in the body [µg]",
                 scale=alt.Scale(domainMin=0)),
@@ -283,7 +314,7 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG)
     )
     rule_df = pd.DataFrame({
         "threshold": [float(threshold_ug)],
-        "what": [f"Lowest healthy store ≈ {threshold_ug:,.0f} µg"],
+        "what": [f"Depleted below ≈ {threshold_ug:,.0f} µg"],
     })
     rule = alt.Chart(rule_df).mark_rule(strokeDash=[6, 4], size=2, color="#d62728").encode(
         y="threshold:Q", tooltip=[alt.Tooltip("what:N", title="Line")]
@@ -291,12 +322,13 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG)
     label = alt.Chart(rule_df).mark_text(
         align="left", dx=4, dy=-8, color="#d62728", fontWeight="bold"
     ).encode(y="threshold:Q", x=alt.value(0), text="what:N")
-    return alt.layer(line, rule, label).properties(height=280)
+    return alt.layer(bands, line, rule, label).properties(height=280)
 
 
 __all__ = [
     "DEFAULT_THRESHOLD_UG",
     "MEASURES",
+    "ZONE_COLOURS",
     "SPLIT_LABELS",
     "day_chart",
     "meal_frame",
@@ -305,4 +337,5 @@ __all__ = [
     "split_frame",
     "store_chart",
     "store_frame",
+    "zone_frame",
 ]

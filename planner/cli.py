@@ -3,8 +3,10 @@
 ``b12-planner`` (or ``python -m planner``) has the commands ``foods search``,
 ``evaluate``, ``suggest``, ``project-stores`` and ``data build|download``. Tables are
 human-readable by default; ``--format json`` (and ``csv`` where it makes sense) is for
-scripts. Exit codes: 0 ok (for ``evaluate``: adequate), 1 not adequate (``evaluate``
-only), 2 bad input, with a one-line ``error: ...`` on stderr and no traceback.
+scripts. Exit codes: 0 ok (for ``evaluate``: verdict ``meets_goal`` or ``adequate``), 1
+any other verdict (``below_requirement``, ``below_ai``, ``needs_clinician``;
+``evaluate`` only), 2 bad input, with a one-line ``error: ...`` on stderr and no
+traceback. The verdicts are those of :mod:`planner.verdicts`.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: Exit codes.
-EXIT_OK = 0
-EXIT_NOT_ADEQUATE = 1
-EXIT_BAD_INPUT = 2
+from planner.verdicts import EXIT_BAD_INPUT, EXIT_NOT_OK, EXIT_OK, Verdict, help_text
+
+#: Exit codes (:mod:`planner.verdicts`): 0 ok, 1 verdict not ok, 2 bad input.
+EXIT_NOT_ADEQUATE = EXIT_NOT_OK
 
 _RAW = argparse.RawDescriptionHelpFormatter
 
@@ -93,6 +95,9 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
                    "bariatric_surgery, ileal_resection, nitrous_oxide")
     g.add_argument("--authority", default="NASEM",
                    help="NASEM (default), EFSA, DACH, UK or WHO")
+    g.add_argument("--acid-reducer-years", type=float, default=None, metavar="YEARS",
+                   help="years of PPI or H2-blocker use (with --condition ppi or "
+                   "h2_blocker); from 2 years on the note is a warning (Lam 2013)")
 
 
 def _conditions(values: list[str]) -> list[str]:
@@ -105,7 +110,8 @@ def _profile(args: argparse.Namespace):
     sex = args.sex or "female"  # Profile's default; only matters with pregnancy/lactation
     return Profile(age=args.age, sex=sex, diet=args.diet, pregnant=args.pregnant,
                    lactating=args.lactating, conditions=tuple(_conditions(args.condition)),
-                   authority=args.authority)
+                   authority=args.authority,
+                   acid_reducer_years=getattr(args, "acid_reducer_years", None))
 
 
 def _foods():
@@ -143,52 +149,65 @@ def _foods_search(args: argparse.Namespace) -> int:
 
 # -- evaluate ---------------------------------------------------------------------------
 def _evaluate(args: argparse.Namespace) -> int:
-    from planner.evaluate import evaluate
+    from planner.evaluate import evaluate, evaluation_csv
+    from planner.stores import initial_store_estimate, store_outlook
 
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
     ev = evaluate(plan, profile, foods, days=args.days)
     s = ev.summary
+    start = (initial_store_estimate(profile.diet, 0, profile.conditions,
+                                    profile.pregnant)["store_ug"]
+             if args.initial_store is None else args.initial_store)
+    outlook = store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
     if args.format == "json":
-        _print_json({"summary": s, "recommendation": ev.recommendation.as_dict(),
-                     "days": ev.days})
+        _print_json({"verdict": s["verdict"], "summary": s,
+                     "recommendation": ev.recommendation.as_dict(), "days": ev.days,
+                     "store_outlook": outlook.as_dict()})
     elif args.format == "csv":
-        from planner.plan_csv import plan_to_csv
-
-        sys.stdout.write(plan_to_csv(plan, evaluation=ev))
+        sys.stdout.write(evaluation_csv(plan, ev))
     else:
-        print(_evaluation_text(args.plan, ev))
-    return EXIT_OK if s["adequate"] else EXIT_NOT_ADEQUATE
+        print(_evaluation_text(args.plan, ev, outlook))
+    return Verdict(s["verdict"]).exit_code
 
 
-def _evaluation_text(name: str, ev) -> str:
+def _evaluation_text(name: str, ev, outlook=None) -> str:
     s, rec, p = ev.summary, ev.recommendation, ev.profile
     who = f"age {p.age:g}, {p.diet}"
     if p.pregnant or p.lactating:
         who += ", " + ("breastfeeding" if p.lactating else "pregnant")
     if p.conditions:
         who += ", " + ", ".join(p.conditions)
+    req = s["requirement_absorbed_ug"]
     rows = [
         ("Eaten (counted)", _ug(s["intake_ug_per_day"])),
         ("  of it crystalline (fortified, supplements)", _ug(s["fortified_ug_per_day"])),
         ("Absorbed", _ug(s["absorbed_ug_per_day"])),
         (f"Goal line (absorbed; {rec.kind} {rec.value_ug:g} µg × 50 %)",
          _ug(s["target_absorbed_ug"])),
-        ("Requirement line (absorbed)", _ug(s["requirement_absorbed_ug"])),
+        ("Requirement line (absorbed)",
+         _ug(req) if req is not None else "none (AI only)"),
     ]
     w = max(len(r[0]) for r in rows)
     lines = [
-        f"B12 evaluation of {name}: {s['days']} day(s), {s['n_items']} item(s), "
-        f"{s['n_events']} dose event(s)",
+        f"B12 evaluation of {name}: {s['days']} day(s) (day {s['first_day']} to "
+        f"{s['last_day']}), {s['n_items']} item(s), {s['n_events']} dose(s)",
         f"Profile: {who}; {s['authority']} {s['life_stage']}",
         "",
         "Per day",
     ]
-    lines += [f"{label:<{w}}  {value:>10}" for label, value in rows]
-    lines += ["", f"Status: {s['status']} "
-              f"({'adequate' if s['adequate'] else 'NOT adequate'}; "
-              f"{s['absorbed_pct_of_target']:.0f} % of the goal line)"]
+    lines += [f"{label:<{w}}  {value:>14}" for label, value in rows]
+    lines += ["", f"Verdict: {s['verdict_label']} [{s['verdict']}] "
+              f"({s['absorbed_pct_of_target']:.0f} % of the goal line)",
+              f"  {s['verdict_explanation']}"]
+    if s.get("clinician"):
+        lines += [f"  {s['clinician']['message']}"]
+    if s.get("empty_days"):
+        lines += [f"Days without entries (counted as no B12): "
+                  f"{', '.join(map(str, s['empty_days']))}"]
+    if outlook is not None:
+        lines += ["", f"Body store: {outlook.message} (start from --initial-store)"]
     if len(ev.days) > 1:
         lines += ["", _table(ev.days[["day", "n_items", "n_events", "ingested_ug",
                                       "absorbed_ug"]],
@@ -245,7 +264,12 @@ def _suggest(args: argparse.Namespace) -> int:
 # -- project-stores ---------------------------------------------------------------------
 def _project_stores(args: argparse.Namespace) -> int:
     from planner.errors import InputError
-    from planner.stores import days_to_depletion, project_stores, store_turnover
+    from planner.stores import (
+        initial_store_estimate,
+        project_stores,
+        store_outlook,
+        store_turnover,
+    )
 
     conditions = _conditions(args.condition)
     if args.years is not None and args.days is not None:
@@ -255,32 +279,38 @@ def _project_stores(args: argparse.Namespace) -> int:
         n_days = int(args.days) if args.days is not None else round(float(years) * 365.25)
     except ValueError:
         raise InputError(f"--years {years!r} must be a number.") from None
-    proj = project_stores(args.absorbed, n_days, initial_store_ug=args.initial,
+    estimate = initial_store_estimate(args.diet, args.years_without_b12, conditions,
+                                      args.pregnant)
+    initial = estimate["store_ug"] if args.initial is None else args.initial
+    basis = estimate["basis"] if args.initial is None else "given with --initial"
+    proj = project_stores(args.absorbed, n_days, initial_store_ug=initial,
                           conditions=conditions)
-    dep = days_to_depletion(args.absorbed, args.initial, conditions)
+    outlook = store_outlook(args.absorbed, initial, conditions)
     k = store_turnover(conditions)
     yearly = proj[proj["day"].isin(
         sorted({round(y * 365.25) for y in range(0, int(n_days / 365.25) + 1)} | {n_days}))]
-    yearly = yearly.assign(years=yearly["day"] / 365.25)[["years", "day", "store_ug",
-                                                          "below_threshold"]]
+    yearly = yearly.assign(years=yearly["day"] / 365.25)[["years", "day", "store_ug", "zone"]]
     if args.format == "json":
         _print_json({
-            "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(args.initial),
-            "conditions": conditions, "turnover_per_day": k, "days": n_days,
-            "steady_state_ug": dep.steady_state_ug, "depletion_days": dep.days,
-            "depletion_years": dep.years, "final_store_ug": float(proj["store_ug"].iloc[-1]),
-            "yearly": yearly,
+            "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(initial),
+            "initial_store_basis": basis, "conditions": conditions, "turnover_per_day": k,
+            "days": n_days, "outlook": outlook.as_dict(),
+            "steady_state_ug": outlook.steady_state_ug,
+            "leaves_replete_days": outlook.leaves_replete_days,
+            "depletion_days": outlook.depleted_days,
+            "depletion_years": None if outlook.depleted_days is None
+            else outlook.depleted_days / 365.25,
+            "final_store_ug": float(proj["store_ug"].iloc[-1]), "yearly": yearly,
         })
         return EXIT_OK
     if args.format == "csv":
         proj.to_csv(sys.stdout, index=False)
         return EXIT_OK
-    when = ("never (the store settles above the threshold)" if dep.days is None
-            else f"after {dep.years:.1f} years ({dep.days:,.0f} days)")
     print(f"Body B12 store at {float(args.absorbed):g} µg absorbed a day, starting from "
-          f"{float(args.initial):,.0f} µg (turnover {k * 100:.2f} %/day)\n")
+          f"{float(initial):,.0f} µg ({basis}; turnover {k * 100:.2f} %/day)\n")
     print(_table(yearly, {"years": ".1f", "store_ug": ",.0f"}))
-    print(f"\nSteady state: {dep.steady_state_ug:,.0f} µg. Falls below 300 µg: {when}.")
+    print(f"\nZones: replete ≥ 1,000 µg (what the requirement maintains), low, depleted "
+          f"< 300 µg.\n{outlook.message}")
     print("Educational estimate, not medical advice.")
     return EXIT_OK
 
@@ -452,8 +482,9 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Examples:\n"
         "  b12-planner foods search \"soy milk\" --diet vegan\n"
         "  b12-planner evaluate week.csv --age 70 --diet vegan --condition ppi\n"
-        "  b12-planner evaluate week.csv --age 35 --format json | jq .summary.status\n\n"
-        "Exit codes: 0 ok / adequate, 1 not adequate (evaluate), 2 bad input.",
+        "  b12-planner evaluate week.csv --age 35 --format json | jq .verdict\n\n"
+        + help_text() + "\nExit codes: 0 ok (evaluate: meets_goal or adequate), 1 any "
+        "other verdict (evaluate), 2 bad input.",
         formatter_class=_RAW,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -479,17 +510,23 @@ def make_parser() -> argparse.ArgumentParser:
     e = sub.add_parser(
         "evaluate", help="evaluate a meal-plan CSV: B12 eaten, absorbed, verdict",
         description="Evaluate a meal-plan CSV (columns day, meal, time, food_id, grams, "
-        "dose_ug; see the README) for one person. Exit code 0 when the absorbed B12 "
-        "reaches the requirement line (adequate), 1 when it does not, 2 on bad input.",
+        "dose_ug; see the README) for one person. The plan is averaged from its first to "
+        "its last day (or over --days); days without entries count as days without B12. "
+        "Exit code 0 for the verdicts meets_goal and adequate, 1 for below_requirement, "
+        "below_ai and needs_clinician, 2 on bad input.",
         epilog="Examples:\n  b12-planner evaluate week.csv --age 70 --diet vegan "
-        "--condition ppi\n  b12-planner evaluate week.csv --age 30 --pregnant "
-        "--authority EFSA --format json\n"
-        "  b12-planner evaluate week.csv --age 35 --format csv > evaluated.csv",
+        "--condition ppi --acid-reducer-years 5\n  b12-planner evaluate week.csv --age 30 "
+        "--pregnant --authority EFSA --format json\n"
+        "  b12-planner evaluate week.csv --age 35 --format csv > evaluated.csv\n\n"
+        + help_text(),
         formatter_class=_RAW)
     e.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
     _add_profile(e)
     e.add_argument("--days", type=int, default=None,
                    help="days to average over (default: first to last plan day)")
+    e.add_argument("--initial-store", type=float, default=None, metavar="UG",
+                   help="body store at the start for the store outlook [µg] (default "
+                   "2500 µg, a usual adult store)")
     _add_format(e, ("table", "json", "csv"))
     e.set_defaults(func=_evaluate)
 
@@ -512,16 +549,25 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "project-stores", help="project the body B12 store over the years",
         description="Project the body B12 store at a constant absorbed intake "
-        "(first-order turnover, 0.1 %%/day normally) and say when it falls below 300 µg.",
+        "(first-order turnover, 0.1 %%/day normally) in three zones: replete (at least "
+        "1,000 µg, what the requirement maintains), low, and depleted (below 300 µg). "
+        "Says when the store leaves 'replete' and when it is depleted, or where it settles.",
         epilog="Examples:\n  b12-planner project-stores --absorbed 0.5 --years 10\n"
+        "  b12-planner project-stores --absorbed 0.4 --diet vegan --years-without-b12 3\n"
         "  b12-planner project-stores --absorbed 0.2 --initial 1500 --condition "
         "pernicious_anemia --format json",
         formatter_class=_RAW)
     p.add_argument("--absorbed", type=float, required=True, help="absorbed B12 [µg/day]")
     p.add_argument("--years", type=float, default=None, help="years to project (default 10)")
     p.add_argument("--days", type=int, default=None, help="days to project, instead of years")
-    p.add_argument("--initial", type=float, default=2500.0,
-                   help="store at the start [µg] (default 2500)")
+    p.add_argument("--initial", type=float, default=None,
+                   help="store at the start [µg] (default: estimated from --diet, "
+                   "--years-without-b12, --pregnant and --condition; 2500 for a mixed diet)")
+    p.add_argument("--diet", default="omnivore", help="diet, for the starting estimate")
+    p.add_argument("--years-without-b12", type=float, default=0.0, metavar="YEARS",
+                   help="years on a diet without a reliable B12 source before now")
+    p.add_argument("--pregnant", action="store_true",
+                   help="pregnant (the store does not protect the baby)")
     p.add_argument("--condition", action="append", default=[], metavar="NAME",
                    help="conditions that speed up turnover (e.g. pernicious_anemia)")
     _add_format(p, ("table", "json", "csv"))

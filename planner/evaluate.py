@@ -1,12 +1,13 @@
 """Evaluate a meal plan: B12 absorbed, meal by meal, against the person's recommendation.
 
 :func:`evaluate` validates the plan (:func:`planner.plan.validate_plan`), looks up each
-food's B12, splits it into food-bound and crystalline (added) B12, groups intakes into
-dose events (:func:`planner.absorption.assign_dose_events`), applies the absorption
-model per event (:func:`planner.absorption.absorbed_event_parts`), shares each event's
-absorbed amount back to its items, and compares the daily average with the goal and
-requirement lines of :func:`planner.recommendations.recommended_intake`. Everything after
-validation is vectorised (numpy/pandas), so time grows linearly with the rows.
+food's B12, splits it into food-bound and crystalline (added) B12, groups rows taken at
+the same clock time into doses, applies the absorption model with the gradual recovery
+of the IF receptors between doses (:func:`planner.absorption.absorbed_doses`), shares
+each dose's absorbed amount back to its items, averages over the span
+(:func:`plan_span`) and gives the verdict (:mod:`planner.verdicts`) against the lines of
+:func:`planner.recommendations.recommended_intake`. Everything after validation is
+vectorised (numpy/pandas), so time grows linearly with the rows.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ import numpy as np
 import pandas as pd
 
 from planner.absorption import (
+    BARIATRIC_ORAL_UG_PER_DAY,
+    CONDITIONS,
+    NO_IF_MAINTENANCE_ABSORBED_UG,
+    NO_IF_ORAL_UG_PER_DAY,
     AbsorptionParams,
-    absorbed_event_parts,
-    assign_dose_events,
+    absorbed_crystalline,
+    absorbed_doses,
     minutes_of_day,
 )
 from planner.errors import InputError
@@ -30,9 +35,12 @@ from planner.plan import validate_plan
 from planner.profile import Profile
 from planner.recommendations import Recommendation, recommended_intake
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
+from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
-LINE_TOLERANCE_UG = 1e-9  # float tolerance when comparing with a line [µg]
+#: Over 50, "meet the RDA mainly" from fortified food or supplements [IOM p.306]: the
+#: warning fires when less than half of the absorbed B12 is crystalline.
+OLDER_ADULT_CRYSTALLINE_SHARE = 0.5
 
 
 @dataclass
@@ -51,8 +59,8 @@ class Evaluation:
         :data:`planner.schema.DIET_ORDER`), ``diet_verified``, ``event``. All amounts
         [µg].
     events : pandas.DataFrame
-        One row per dose event in time order: ``event``, ``day``, ``time`` (first
-        intake), ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
+        One row per dose (the rows at one clock time) in time order: ``event``, ``day``,
+        ``time``, ``meal``, ``n_items``, ``food_bound_ug``, ``crystalline_ug``,
         ``ingested_ug``, ``absorbed_food_bound_ug``, ``absorbed_crystalline_ug``,
         ``absorbed_ug``, ``absorbed_fraction``.
     days : pandas.DataFrame
@@ -75,6 +83,35 @@ class Evaluation:
 
 def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
     return {"code": code, "severity": severity, "message": message, "source": source}
+
+
+def plan_span(plan_days: object, days: object = None) -> tuple[int, int, int]:
+    """The one span rule: what a plan is averaged over.
+
+    Parameters
+    ----------
+    plan_days : array_like of int
+        The plan's day numbers (any order; empty for an empty plan).
+    days : int, optional
+        Days to average over; default first to last plan day.
+
+    Returns
+    -------
+    (first_day, last_day, n_days) : tuple of int
+        The span runs from the first plan day over ``n_days`` days
+        (``last_day = first_day + n_days − 1``). Days inside it without entries count as
+        days without B12 (listed in an evaluation's ``summary["empty_days"]``).
+
+    Raises
+    ------
+    InputError
+        ``days`` is not a whole number ≥ 1, or is shorter than the plan.
+    """
+    d = np.asarray(plan_days, dtype="int64").reshape(-1)
+    first = int(d.min()) if len(d) else 1
+    last = int(d.max()) if len(d) else 1
+    n = _span(first, last, days)
+    return first, first + n - 1, n
 
 
 def _span(first: int, last: int, days: object) -> int:
@@ -217,9 +254,14 @@ def evaluate(
         ``absorbed_fortified_ug_per_day``, ``absorbed_food_bound_ug_per_day``,
         ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
         (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
-        ``requirement_absorbed_ug`` (requirement line); the verdicts ``adequate``
-        (absorbed ≥ requirement line), ``meets_target`` (absorbed ≥ goal line) and
-        ``status``; ``n_items``, ``n_unknown``, ``n_unreliable``, ``n_events``, ``days``,
+        ``requirement_absorbed_ug`` (requirement line; None when only an AI is
+        published); ``verdict`` (a :class:`planner.verdicts.Verdict` key),
+        ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
+        ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
+        ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
+        for clinician-managed conditions); ``empty_days`` (days of the span without
+        entries); ``first_day``, ``last_day``; ``n_items``, ``n_unknown``,
+        ``n_unreliable``, ``n_events`` (doses: distinct clock times), ``days``,
         the recommendation's ``authority``, ``kind``, ``life_stage``,
         ``recommendation_status``; ``absorption`` (the model parameters used) and
         ``flags`` (dicts with ``code``, ``severity``, ``message``, ``source``).
@@ -234,9 +276,10 @@ def evaluate(
     Notes
     -----
     Unknown B12 (no USDA value) and unreliable sources (``b12_reliable`` False) count
-    0 and are flagged. Each event's absorbed food-bound B12 is shared among its items in
+    0 and are flagged. Each dose's absorbed food-bound B12 is shared among its items in
     proportion to their food-bound µg, and its absorbed crystalline B12 in proportion to
-    their crystalline µg. See ``docs/model.md``.
+    their crystalline µg. Doses close in time share the IF receptors as they recover
+    (:func:`planner.absorption.absorbed_doses`). See ``docs/model.md``.
 
     References
     ----------
@@ -257,6 +300,22 @@ def evaluate(
     params = profile.absorption_params
     p = validate_plan(plan, foods)
     return _evaluate_valid(p, profile, rec, params, foods, days)
+
+
+def evaluation_csv(plan: pd.DataFrame, evaluation: Evaluation) -> str:
+    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
+
+    :func:`planner.plan_csv.plan_to_csv` with the evaluation's columns, plus a ``verdict``
+    column (the same key in every row, as in ``summary["verdict"]``); the file still
+    imports as a plan (extra columns are ignored). Used by the CLI and the app.
+    """
+    from planner.plan_csv import plan_to_csv
+
+    text = plan_to_csv(plan, evaluation=evaluation) or ""
+    verdict = str(evaluation.summary["verdict"])
+    lines = text.rstrip("\n").split("\n")
+    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
+    return "\n".join(out) + "\n"
 
 
 def _has_food_rows(plan: object) -> bool:
@@ -281,21 +340,22 @@ def _evaluate_valid(
     b = _b12_per_row(p, foods)
     day = p["day"].to_numpy(dtype="int64")
     minute = minutes_of_day(p["time"].to_numpy(dtype=object)) if n else np.zeros(0, "int64")
-    event = assign_dose_events(day, minute)
-    n_events = int(event.max()) + 1 if n else 0
+    t_abs = (day - 1) * 1440 + minute
+    # One dose per clock time, numbered in time order.
+    dose_t, event = np.unique(t_abs, return_inverse=True)
+    event = event.astype("int64").reshape(-1)
+    n_events = len(dose_t)
 
-    # -- per event ---------------------------------------------------------------------
+    # -- per dose ----------------------------------------------------------------------
     fb_e = np.bincount(event, weights=b["food_bound"], minlength=n_events)
     cr_e = np.bincount(event, weights=b["fortified"], minlength=n_events)
     ing_e = np.bincount(event, weights=b["ingested"], minlength=n_events)
-    food_abs_e, cryst_abs_e = absorbed_event_parts(fb_e, cr_e, params)
-    food_abs_e = np.asarray(food_abs_e, dtype="float64").reshape(-1)
-    cryst_abs_e = np.asarray(cryst_abs_e, dtype="float64").reshape(-1)
+    food_e = np.bincount(event, weights=~b["supplement"], minlength=n_events) > 0
+    food_abs_e, cryst_abs_e = absorbed_doses(dose_t, fb_e, cr_e, params, has_food=food_e)
     abs_fb = _share(b["food_bound"], fb_e[event], food_abs_e[event])
     abs_cr = _share(b["fortified"], cr_e[event], cryst_abs_e[event])
     absorbed = abs_fb + abs_cr
 
-    t_abs = (day - 1) * 1440 + minute
     order = np.lexsort((np.arange(n), t_abs))
     first = np.full(n_events, -1, dtype="int64")
     ev_sorted = event[order]
@@ -347,9 +407,7 @@ def _evaluate_valid(
     })
 
     # -- per day -----------------------------------------------------------------------
-    first_day = int(day.min()) if n else 1
-    last_day = int(day.max()) if n else 1
-    span = _span(first_day, last_day, days)
+    first_day, _last, span = plan_span(day, days)
     di = day - first_day
 
     def per_day(w: np.ndarray | None) -> np.ndarray:
@@ -372,14 +430,11 @@ def _evaluate_valid(
     # -- summary -----------------------------------------------------------------------
     absorbed_pd = float(absorbed.sum()) / span
     uncounted = float(np.nan_to_num(np.where(b["unreliable"], b["listed"], 0.0)).sum())
-    adequate = absorbed_pd + LINE_TOLERANCE_UG >= rec.requirement_absorbed_ug
-    meets = absorbed_pd + LINE_TOLERANCE_UG >= rec.target_absorbed_ug
-    if meets:
-        status = "meets the goal"
-    elif adequate:
-        status = "adequate: above the requirement line, below the goal line"
-    else:
-        status = "below the requirement line"
+    verdict = decide(absorbed_pd, rec.target_absorbed_ug, rec.requirement_absorbed_ug,
+                     bool(profile.needs_clinician))
+    empty_days = [int(d) for d in days_df.loc[days_df["n_items"] == 0, "day"]] if n else []
+    req_abs = None if rec.ai_only else rec.requirement_absorbed_ug
+    req_int = None if rec.ai_only else rec.requirement_intake_ug
     summary: dict[str, Any] = {
         "days": span,
         "first_day": first_day,
@@ -394,12 +449,17 @@ def _evaluate_valid(
         "uncounted_ug_per_day": uncounted / span,
         "target_intake_ug": rec.value_ug,
         "target_absorbed_ug": rec.target_absorbed_ug,
-        "requirement_intake_ug": rec.requirement_intake_ug,
-        "requirement_absorbed_ug": rec.requirement_absorbed_ug,
+        "requirement_intake_ug": req_int,
+        "requirement_absorbed_ug": req_abs,
         "absorbed_pct_of_target": 100.0 * absorbed_pd / rec.target_absorbed_ug,
-        "adequate": bool(adequate),
-        "meets_target": bool(meets),
-        "status": status,
+        "verdict": verdict.value,
+        "verdict_label": verdict.label,
+        "verdict_explanation": verdict.explanation,
+        "adequate": verdict.is_ok,
+        "meets_target": verdict is Verdict.MEETS_GOAL,
+        "status": verdict.label,
+        "empty_days": empty_days,
+        "clinician": _clinician(profile, absorbed_pd),
         "authority": rec.authority,
         "kind": rec.kind,
         "life_stage": rec.life_stage,
@@ -413,15 +473,83 @@ def _evaluate_valid(
             "food_cap_fraction": params.food_cap_fraction,
             "passive_fraction": params.passive_fraction,
         },
-        "flags": _flags(profile, rec, items, days_df),
+        "flags": _flags(profile, rec, items, days_df, absorbed_pd,
+                        float(abs_cr.sum()) / span, empty_days, span),
     }
     return Evaluation(items=items, events=events, days=days_df, summary=summary,
                       profile=profile, recommendation=rec)
 
 
+def _clinician(profile: Profile, absorbed_pd: float) -> dict[str, Any] | None:
+    """The absorbed figure beside the usual treatment regimens (clinician-managed
+    conditions only; None otherwise)."""
+    names = profile.needs_clinician
+    if not names:
+        return None
+    params = profile.absorption_params
+    regimens = []
+    if "bariatric_surgery" in names:
+        lo, hi = BARIATRIC_ORAL_UG_PER_DAY
+        regimens.append({
+            "condition": "bariatric_surgery",
+            "regimen": f"{lo:g}–{hi:g} µg by mouth every day, or 1000 µg a month by injection",
+            "oral_absorbed_ug_per_day": float(absorbed_crystalline(lo, params)),
+            "source": "[ASMBS]"})
+    if {"pernicious_anemia", "ileal_resection"} & set(names):
+        lo, hi = NO_IF_ORAL_UG_PER_DAY
+        regimens.append({
+            "condition": ", ".join(c for c in names
+                                   if c in ("pernicious_anemia", "ileal_resection")),
+            "regimen": f"{lo:g}–{hi:g} µg by mouth every day, or injections",
+            "oral_absorbed_ug_per_day": float(absorbed_crystalline(lo, params)),
+            "source": "[KUZMINSKI-98] [CHAN-16]"})
+    no_if = params.if_factor == 0.0
+    if no_if:
+        text = (f"This plan gives about {absorbed_pd:.2f} µg absorbed a day. Without "
+                f"intrinsic factor about {NO_IF_MAINTENANCE_ABSORBED_UG:g} µg absorbed a day "
+                "maintains people (IOM, from pernicious-anaemia patients). ")
+        text += " ".join(
+            f"The usual regimen ({r['regimen']}) gives about "
+            f"{r['oral_absorbed_ug_per_day']:.1f} µg a day by mouth {r['source']}."
+            for r in regimens)
+        text += " Follow the regimen your clinician prescribes."
+    else:
+        text = (f"This plan gives about {absorbed_pd:.2f} µg absorbed a day, but with "
+                "nitrous oxide exposure more B12 in the diet cannot compensate: see a "
+                "clinician.")
+    return {
+        "conditions": list(names),
+        "labels": [CONDITIONS[c].label for c in names],
+        "absorbed_ug_per_day": absorbed_pd,
+        "maintenance_absorbed_ug": NO_IF_MAINTENANCE_ABSORBED_UG if no_if else None,
+        "regimens": regimens,
+        "message": text,
+        "source": "[IOM p.328] [IOM p.342]",
+    }
+
+
 def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
-           days_df: pd.DataFrame) -> list[dict[str, str]]:
+           days_df: pd.DataFrame, absorbed_pd: float, absorbed_cryst_pd: float,
+           empty_days: list[int], span: int) -> list[dict[str, str]]:
     out = rec.flags() + profile.flags()
+    if profile.older_adult and absorbed_cryst_pd < OLDER_ADULT_CRYSTALLINE_SHARE * absorbed_pd \
+            + LINE_TOLERANCE_UG:
+        share = absorbed_cryst_pd / absorbed_pd if absorbed_pd > 0 else 0.0
+        out = [f for f in out if f["code"] != "over_50"]
+        out.insert(0, _flag(
+            "over_50_food_bound", "warning",
+            f"Over 50 and only {share:.0%} of the B12 you absorb is from fortified foods or "
+            "supplements: 10–30 % of people over 50 absorb B12 in food poorly, so the IOM "
+            "advises getting most of it from fortified foods or a supplement.",
+            "[IOM p.306]"))
+    if empty_days:
+        shown = ", ".join(map(str, empty_days[:10])) + (" …" if len(empty_days) > 10 else "")
+        out.append(_flag(
+            "empty_days", "info",
+            f"{len(empty_days)} of the {span} days have no entries (day {shown}); they count "
+            "as days without B12 in the daily average (right for a weekly supplement; if you "
+            "did eat on them, add those meals).",
+            "averaged over the plan's span (first to last day, or days=)"))
     n_unknown = int(items["unknown"].sum())
     if n_unknown:
         out.append(_flag(
@@ -489,4 +617,4 @@ def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["Evaluation", "evaluate"]
+__all__ = ["Evaluation", "evaluate", "evaluation_csv", "plan_span"]

@@ -10,7 +10,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.absorption import CONDITIONS, AbsorptionParams, normalise_conditions, params_for
+from planner.absorption import (
+    ACID_REDUCER_LONG_TERM_YEARS,
+    CONDITIONS,
+    H2RA_DEFICIENCY_ODDS_RATIO,
+    PPI_DEFICIENCY_ODDS_RATIO,
+    AbsorptionParams,
+    clinician_conditions,
+    normalise_conditions,
+    params_for,
+)
 from planner.errors import InputError
 from planner.recommendations import AUTHORITIES, normalise_authority
 from planner.schema import DIET_ORDER
@@ -21,6 +30,10 @@ MAX_AGE_YEARS = 125.0  # plausibility bound (oldest verified human: 122 y), not 
 #: Ages at which pregnancy or lactation is accepted [y]: a plausibility bound.
 REPRODUCTIVE_AGE_YEARS = (10.0, 60.0)
 OLDER_ADULT_AGE_YEARS = 51.0  # the IOM's "51+ y" life stage, "people over 50" [IOM p.306]
+
+
+#: Deficiency odds after ≥ 2 years of supply, by acid reducer [LAM-13].
+_ACID_REDUCER_ODDS = {"ppi": PPI_DEFICIENCY_ODDS_RATIO, "h2_blocker": H2RA_DEFICIENCY_ODDS_RATIO}
 
 
 def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
@@ -75,6 +88,10 @@ class Profile:
         Whose recommendation to evaluate against; default NASEM (US/Canada, IOM).
     age_months : float, optional
         Age [months], for infants; converted to years (``age`` is then set from it).
+    acid_reducer_years : float, optional
+        Years of PPI or H2-blocker use (with ``ppi`` or ``h2_blocker`` in
+        ``conditions``); None = not given. From 2 years on the flag is a warning with
+        the deficiency odds of Lam 2013 [LAM-13]; absorption is not changed.
 
     Raises
     ------
@@ -90,6 +107,7 @@ class Profile:
     conditions: tuple[str, ...] = field(default_factory=tuple)
     authority: str = "NASEM"
     age_months: float | None = None
+    acid_reducer_years: float | None = None
 
     def __post_init__(self) -> None:
         if self.age_months is not None:
@@ -118,11 +136,20 @@ class Profile:
                 raise InputError(f"{name} is only valid for ages {lo:g} to {hi:g}, not {age:g}.")
         conditions = normalise_conditions(self.conditions)
         authority = normalise_authority(self.authority)
+        years = self.acid_reducer_years
+        if years is not None and not (isinstance(years, str) and not years.strip()):
+            years = _age(years, "acid_reducer_years", 1.0)
+            if years > age:
+                raise InputError(f"acid_reducer_years {years:g} is more than the age {age:g}.")
+            if not {"ppi", "h2_blocker"} & set(conditions):
+                raise InputError("acid_reducer_years needs the condition ppi or h2_blocker.")
+        else:
+            years = None
         if self.age_months is not None:
             object.__setattr__(self, "age_months", age * 12)
         for k, v in (("age", age), ("sex", sex), ("diet", diet), ("pregnant", pregnant),
                      ("lactating", lactating), ("conditions", conditions),
-                     ("authority", authority)):
+                     ("authority", authority), ("acid_reducer_years", years)):
             object.__setattr__(self, k, v)
 
     # -- derived -------------------------------------------------------------------------
@@ -149,6 +176,11 @@ class Profile:
         """Aged 51 or over: the IOM advises getting most B12 from fortified food or
         supplements [IOM p.306]."""
         return self.age >= OLDER_ADULT_AGE_YEARS  # type: ignore[operator]
+
+    @property
+    def needs_clinician(self) -> tuple[str, ...]:
+        """Conditions that make the verdict ``needs_clinician`` (empty when none)."""
+        return clinician_conditions(self.conditions)
 
     @property
     def absorption_params(self) -> AbsorptionParams:
@@ -193,8 +225,26 @@ class Profile:
                 "within months.", "[IOM p.340]"))
         for name in self.conditions:
             eff = CONDITIONS[name]
-            out.append(_flag(f"condition_{name}", eff.severity, eff.message, eff.source))
+            severity, message = eff.severity, eff.message
+            if name in _ACID_REDUCER_ODDS:
+                severity, message = self._acid_reducer_words(name, message)
+            out.append(_flag(f"condition_{name}", severity, message, eff.source))
         return out
+
+    def _acid_reducer_words(self, name: str, message: str) -> tuple[str, str]:
+        """PPI / H2 blocker by years of use: a warning from 2 years on [LAM-13]."""
+        years = self.acid_reducer_years
+        if years is None:
+            return "info", message + (" How many years have you taken it? From 2 years on, "
+                                      "ask about a B12 test.")
+        if years >= ACID_REDUCER_LONG_TERM_YEARS:
+            return "warning", (
+                f"{years:g} years of use ({_ACID_REDUCER_ODDS[name]:g}× the odds of "
+                "deficiency, Lam 2013): " + message + " Ask about a B12 test, and get B12 "
+                "mainly from fortified foods or a supplement.")
+        return "info", f"{years:g} year(s) of use: " + message + (
+            " Below 2 years no raised risk was shown; ask about a test once you reach 2 "
+            "years.")
 
 
 __all__ = ["AUTHORITIES", "Profile", "SEXES"]

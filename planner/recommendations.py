@@ -5,21 +5,27 @@ human-editable); this module loads and checks that table, picks the row for a
 :class:`~planner.profile.Profile`, and converts intakes to absorbed-equivalent lines with
 the IOM's 50 % food-absorption assumption.
 
-Two lines are derived for every recommendation (both labelled *model-derived*; no
-authority publishes absorbed figures):
+Two lines are derived (both labelled *model-derived*; no authority publishes absorbed
+figures):
 
 ``target_absorbed_ug`` (the goal line)
     recommended intake (RDA, AI, RNI or PRI) × 50 % [IOM p.309].
 ``requirement_absorbed_ug`` (the requirement line)
-    average requirement × 50 %. NASEM publishes an EAR for ages ≥ 1 y; for an AI or RNI
-    without a published average requirement the intake figure is divided by 1.2, the
-    RDA/EAR ratio the IOM used (EAR + 2 × 10 % CV) [IOM p.340, p.342].
+    published average requirement × 50 %: the IOM EAR (ages ≥ 1 y), the UK COMA 1991
+    EAR and the WHO/FAO 2004 average requirement. An authority that publishes only an
+    adequate intake (EFSA, D-A-CH, NASEM infants) has **no** requirement line (NaN; None
+    in an evaluation's summary): an intake below an AI cannot be judged inadequate
+    (IOM 2000, *Using the DRIs in dietary assessment*) [IOM-2000], and inventing a
+    requirement from the AI would do exactly that.
 
 References
 ----------
 .. [IOM] Institute of Medicine (1998). Dietary Reference Intakes ... Vitamin B12, ch. 9.
 .. [EFSA-15] EFSA NDA Panel (2015). EFSA Journal 13(7):4150.
 .. [DACH-18] D-A-CH reference values 2018; Ströhle et al. (2019) Mol Nutr Food Res.
+.. [COMA-91] Department of Health (1991). Dietary Reference Values for Food Energy and
+   Nutrients for the United Kingdom (RHSS 41): LRNI, EAR and RNI for vitamin B12.
+.. [IOM-2000] Institute of Medicine (2000). DRIs: Applications in Dietary Assessment, ch. 4.
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ KINDS: tuple[str, ...] = ("RDA", "AI", "RNI", "PRI")
 STATUSES: tuple[str, ...] = ("verified", "secondary", "unconfirmed")
 
 FOOD_ABSORPTION = 0.50  # share of food B12 absorbed, the IOM's assumption [IOM p.309]
-RDA_PER_EAR = 1.2  # RDA = EAR + 2 × CV, CV 10 % [IOM p.340, p.342]
+RDA_PER_EAR = 1.2  # RDA = EAR + 2 × CV, CV 10 % [IOM p.340, p.342] (documentation only)
 AGE_EPS_YEARS = 1e-6  # float noise on band edges [y]
 
 _COLUMNS = ("authority", "life_stage", "age_min_years", "age_max_years", "pregnancy",
@@ -157,13 +163,13 @@ class Recommendation:
     ear_ug : float
         Published average requirement [µg/day]; NaN when the authority publishes none.
     requirement_intake_ug : float
-        Average requirement [µg/day]: ``ear_ug`` or, when none is published,
-        ``value_ug / 1.2`` (model-derived) [IOM p.340].
+        Published average requirement [µg/day]; NaN for an AI-only recommendation.
     requirement_basis : str
-        ``"published EAR"`` or how the requirement was derived.
+        ``"published average requirement"`` or why there is none.
     target_absorbed_ug, requirement_absorbed_ug : float
         The goal and requirement lines in absorbed µg/day: intake × 50 % [IOM p.309];
-        model-derived.
+        model-derived. ``requirement_absorbed_ug`` is NaN for an AI-only
+        recommendation.
     status : str
         ``verified``, ``secondary`` or ``unconfirmed`` as marked in the reference.
     source, note : str
@@ -183,6 +189,11 @@ class Recommendation:
     status: str
     source: str
     note: str
+
+    @property
+    def ai_only(self) -> bool:
+        """True when only an adequate intake is published (no average requirement)."""
+        return math.isnan(self.requirement_absorbed_ug)
 
     @property
     def confirmed(self) -> bool:
@@ -239,11 +250,11 @@ def _recommendation(row: pd.Series) -> Recommendation:
     value = float(row["value_ug"])
     ear = float(row["ear_ug"])
     if math.isnan(ear):
-        req = value / RDA_PER_EAR
-        basis = (f"derived: {row['kind']} / {RDA_PER_EAR:g} (the IOM's RDA/EAR ratio, "
-                 "CV 10 %) [IOM p.340]; no average requirement is published")
+        req = math.nan
+        basis = ("none: only an adequate intake is published, so intakes below it cannot "
+                 "be judged inadequate [IOM-2000]")
     else:
-        req, basis = ear, "published EAR"
+        req, basis = ear, "published average requirement"
     return Recommendation(
         authority=str(row["authority"]),
         authority_name=AUTHORITY_NAMES[str(row["authority"])],

@@ -30,7 +30,17 @@ TURNOVER_PER_DAY: dict[str, float] = {
     "no_biliary_reabsorption": 0.0020,  # pernicious anaemia, bile B12 lost [IOM App. N]
 }
 DEPLETION_THRESHOLD_UG = 300.0  # lowest pool consistent with health (Bozian 1963) [IOM p.331]
-DEFAULT_INITIAL_STORE_UG = 2500.0  # most adult pools 2–3 mg [IOM p.308]
+#: The store the adult requirement maintains: ≈1.0 µg/day absorbed (IOM EAR 2.0 µg × 50 %,
+#: Box 9-2 [IOM p.328]) ÷ 0.1 %/day turnover [IOM p.331] = 1,000 µg. At or above it the
+#: store is "replete"; between 300 µg and it, "low"; below 300 µg, "depleted".
+REPLETE_STORE_UG = 1.0 / 0.0010
+DEFAULT_INITIAL_STORE_UG = 2500.0  # most adult pools 2–3 mg [IOM p.308]; mixed diet only
+#: Store zones, highest first: name → lower bound [µg].
+STORE_ZONES: dict[str, float] = {
+    "replete": REPLETE_STORE_UG,
+    "low": DEPLETION_THRESHOLD_UG,
+    "depleted": 0.0,
+}
 DAYS_PER_YEAR = 365.25
 MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
 MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
@@ -104,8 +114,9 @@ def project_stores(
     Returns
     -------
     pandas.DataFrame
-        ``day`` (0..days), ``store_ug`` [µg] and ``below_threshold`` (store < 300 µg
-        [IOM p.331]). The daily intake is treated as a constant infusion over each day,
+        ``day`` (0..days), ``store_ug`` [µg], ``below_threshold`` (store < 300 µg
+        [IOM p.331]) and ``zone`` (``replete`` ≥ 1,000 µg, ``low``, ``depleted``).
+        The daily intake is treated as a constant infusion over each day,
         so the result is exact for ``dS/dt = A − k·S``.
 
     References
@@ -141,6 +152,8 @@ def project_stores(
         "day": np.arange(n + 1, dtype="int64"),
         "store_ug": store,
         "below_threshold": store < DEPLETION_THRESHOLD_UG,
+        "zone": np.where(store + 1e-9 >= REPLETE_STORE_UG, "replete",
+                         np.where(store + 1e-9 >= DEPLETION_THRESHOLD_UG, "low", "depleted")),
     })
 
 
@@ -202,8 +215,147 @@ def days_to_depletion(
     return Depletion(math.log((s0 - ss) / (thr - ss)) / kk, ss)
 
 
+def store_zone(store_ug: float) -> str:
+    """``replete`` (≥ 1,000 µg), ``low`` (300–1,000 µg) or ``depleted`` (< 300 µg)."""
+    s = float(store_ug)
+    for name, lower in STORE_ZONES.items():
+        if s + 1e-9 >= lower:
+            return name
+    return "depleted"
+
+
+def initial_store_estimate(
+    diet: str = "omnivore",
+    years_without_reliable_b12: float = 0.0,
+    conditions: object = (),
+    pregnant: bool = False,
+) -> dict[str, object]:
+    """A starting store from what the person says (always shown, always editable).
+
+    Parameters
+    ----------
+    diet : str
+        ``omnivore``/``pescatarian``/``vegetarian``/``vegan``.
+    years_without_reliable_b12 : float
+        Years on a diet without a reliable B12 source (no fortified foods or supplements,
+        and for vegans no animal foods) before the plan starts.
+    conditions : iterable of str
+        Conditions, which choose the turnover (:func:`store_turnover`).
+    pregnant : bool
+        Adds a note: only newly absorbed B12 crosses the placenta easily, so the store
+        does not protect the baby [IOM p.340].
+
+    Returns
+    -------
+    dict
+        ``store_ug`` (the estimate), ``basis`` (how it was reached, in words) and
+        ``source``.
+
+    Notes
+    -----
+    2,500 µg (most adults 2–3 mg [IOM p.308]) is used for a mixed diet with no years
+    without B12. Each year without a reliable source decays it at the person's turnover
+    with no intake: ``2500·exp(−k·365.25·years)`` [IOM p.331; App. N]. For vegans and
+    vegetarians with no years given, the same 2,500 µg is assumed (they are asked).
+    """
+    years = _number(years_without_reliable_b12, "years_without_reliable_b12", 0, 100)
+    k = store_turnover(conditions)
+    store = DEFAULT_INITIAL_STORE_UG * math.exp(-k * DAYS_PER_YEAR * years)
+    if years > 0:
+        basis = (f"{DEFAULT_INITIAL_STORE_UG:,.0f} µg (a usual adult store) after {years:g} "
+                 f"year(s) without a reliable B12 source at {k * 100:.2f} %/day turnover")
+    else:
+        basis = f"{DEFAULT_INITIAL_STORE_UG:,.0f} µg: most adults store 2,000–3,000 µg"
+        if str(diet).strip().lower() in ("vegan", "vegetarian"):
+            basis += (" (assumed; if you have gone without fortified foods or supplements, "
+                      "give the years)")
+    if pregnant:
+        basis += ("; in pregnancy only B12 absorbed now reaches the baby easily, so the "
+                  "store does not protect the baby")
+    return {"store_ug": store, "basis": basis,
+            "source": "[IOM p.308] [IOM p.331] [IOM p.340]"}
+
+
+class StoreOutlook(NamedTuple):
+    """Where the store goes at a constant absorbed intake, in the three zones.
+
+    ``leaves_replete_days`` / ``depleted_days``: when the store falls below 1,000 µg and
+    below 300 µg (0.0: already there; None: never). ``steady_state_ug`` and
+    ``steady_zone``: where it settles. ``start_zone`` and ``message`` in words.
+    """
+
+    start_ug: float
+    start_zone: str
+    steady_state_ug: float
+    steady_zone: str
+    leaves_replete_days: float | None
+    depleted_days: float | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self._asdict())
+
+
+def _years_words(days: float) -> str:
+    years = days / DAYS_PER_YEAR
+    return f"{years:.1f} years" if years >= 1 else f"{days / 30.4:.0f} months"
+
+
+def store_outlook(
+    absorbed_ug_per_day: float,
+    initial_store_ug: float = DEFAULT_INITIAL_STORE_UG,
+    conditions: object = (),
+    k: float | None = None,
+) -> StoreOutlook:
+    """The store outlook the CLI and the app both show.
+
+    Parameters
+    ----------
+    absorbed_ug_per_day : float
+        Absorbed B12 [µg/day] (an evaluation's ``absorbed_ug_per_day``).
+    initial_store_ug : float
+        Starting store [µg] (see :func:`initial_store_estimate`).
+    conditions : iterable of str
+        Conditions, which choose the turnover.
+    k : float, optional
+        Turnover [1/day], overriding the one from ``conditions``.
+
+    Returns
+    -------
+    StoreOutlook
+        The zones: replete ≥ 1,000 µg (what the requirement maintains), low, depleted
+        < 300 µg [IOM p.328, p.331]; when the store leaves "replete" and when it is
+        depleted, or where it settles. A steady state between 300 and 1,000 µg is called
+        low, not "never depleted".
+    """
+    a = _number(absorbed_ug_per_day, "absorbed_ug_per_day", 0, 1e6)
+    s0 = _number(initial_store_ug, "initial_store_ug", 0, MAX_STORE_UG)
+    kk = _k(k, conditions)
+    leave = days_to_depletion(a, s0, conditions, threshold_ug=REPLETE_STORE_UG, k=kk)
+    dep = days_to_depletion(a, s0, conditions, threshold_ug=DEPLETION_THRESHOLD_UG, k=kk)
+    ss = dep.steady_state_ug
+    start_zone, steady_zone = store_zone(s0), store_zone(ss)
+    parts = [f"Starting at {s0:,.0f} µg ({start_zone})"]
+    if start_zone == "replete" and leave.days is not None:
+        parts.append(f"the store leaves the replete zone after {_years_words(leave.days)}")
+    if dep.days is not None and dep.days > 0:
+        parts.append(f"it is depleted (below {DEPLETION_THRESHOLD_UG:,.0f} µg) after "
+                     f"{_years_words(dep.days)}")
+    elif dep.days == 0.0:
+        parts.append(f"it is already below {DEPLETION_THRESHOLD_UG:,.0f} µg")
+    parts.append(f"at this intake it settles near {ss:,.0f} µg: {steady_zone}")
+    msg = "; ".join(parts) + "."
+    return StoreOutlook(s0, start_zone, ss, steady_zone, leave.days, dep.days, msg)
+
+
 __all__ = [
     "DEPLETION_THRESHOLD_UG",
+    "REPLETE_STORE_UG",
+    "STORE_ZONES",
+    "StoreOutlook",
+    "initial_store_estimate",
+    "store_outlook",
+    "store_zone",
     "TURNOVER_PER_DAY",
     "Depletion",
     "days_to_depletion",

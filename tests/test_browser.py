@@ -224,8 +224,8 @@ def test_a_persons_session(page, server, tmp_path, foods):
 
     # a vegan week, keeping my profile
     load_example(page, "Example: Vegan week", keep_profile=True)
-    expect(metric(page, "Status")).to_have_text("Too low")
-    expect(page.get_by_text("Not enough B12.")).to_be_visible()
+    expect(metric(page, "Status")).to_have_text("Below the requirement")
+    expect(page.get_by_text("Below the requirement.", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
     eaten_before = metric(page, "B12 eaten per day").inner_text().strip()
     shot(page, screens / "1-vegan-week.png")
@@ -235,7 +235,7 @@ def test_a_persons_session(page, server, tmp_path, foods):
     page.get_by_role("button", name="Add to my plan").first.click()
     changed_after(page, "B12 eaten per day", eaten_before)
     timings["rerun_after_edit_s"] = time.perf_counter() - t0
-    expect(metric(page, "Status")).not_to_have_text("Too low")
+    expect(metric(page, "Status")).not_to_have_text("Below the requirement")
     shot(page, screens / "2-after-suggestion.png")
 
     # download the plan and check the bytes
@@ -247,11 +247,13 @@ def test_a_persons_session(page, server, tmp_path, foods):
     text = data.decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == ("day,meal,time,food_id,description,portion,grams,dose_ug,"
-                        "ingested_ug,fortified_ug,absorbed_ug")
+                        "ingested_ug,fortified_ug,absorbed_ug,verdict")
+    # the app's verdict, in every row (issue 11: the same verdict in app and CSV)
+    assert lines[1].rsplit(",", 1)[1] in ("meets_goal", "adequate", "below_requirement")
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
     downloaded = plan_from_csv(io.BytesIO(data), foods)
     assert len(downloaded) == len(lines) - 1 > 67  # the vegan week plus the suggestion
-    computed = [line.rsplit(",", 3)[1:] for line in lines[1:]]
+    computed = [line.rsplit(",", 4)[1:4] for line in lines[1:]]
     assert all(float(x) >= 0 for row in computed for x in row)  # ingested, fortified, absorbed
     absorbed_per_day = sum(float(row[2]) for row in computed) / 7
     assert absorbed_per_day >= 1.2  # the NASEM goal line, reached after the suggestion
@@ -264,7 +266,7 @@ def test_a_persons_session(page, server, tmp_path, foods):
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(csv_path))
     # the sentence, not its toast (which has no full stop)
     expect(page.get_by_text(f"Imported {len(downloaded)} rows from my-plan.csv.")).to_be_visible()
-    expect(metric(page, "Status")).not_to_have_text("Too low")
+    expect(metric(page, "Status")).not_to_have_text("Below the requirement")
     shot(page, screens / "3-uploaded-back.png")
 
     (screens / "timings.json").write_text(json.dumps(timings, indent=2))
@@ -277,7 +279,7 @@ def test_a_persons_session(page, server, tmp_path, foods):
 
 
 @pytest.mark.parametrize("example, status", [
-    ("Example: Vegetarian week", "Too low"),
+    ("Example: Vegetarian week", "Below the requirement"),
     ("Example: Older adult's week (70)", "Meets the goal"),
     ("Example: Omnivore week", "Meets the goal"),
 ])
@@ -330,7 +332,7 @@ def test_saved_plans_in_the_browser(browser, server):
     page.set_default_timeout(TIMEOUT_MS)
     open_app(page, server)
     load_example(page, "Example: Vegetarian week")
-    expect(metric(page, "Status")).to_have_text("Too low")
+    expect(metric(page, "Status")).to_have_text("Below the requirement")
     page.get_by_role("button", name="Save as…").click()
     page.get_by_label("Name for this plan").fill("Veggie week")
     page.get_by_label("Name for this plan").press("Enter")  # reruns: the popover stays open

@@ -121,10 +121,24 @@ def test_store_frame_and_chart_with_threshold():
     assert f["years"].iloc[-1] == pytest.approx(3650 / 365.25)
     assert f["store_ug"].iloc[0] == pytest.approx(2500)
     spec = charts.store_chart(f, 300).to_dict()
-    line, rule, _ = spec["layer"]
+    bands, line, rule, _ = spec["layer"]
+    assert bands["mark"]["type"] == "rect"
     assert line["mark"]["type"] == "line"
     assert rule["mark"]["type"] == "rule"
     assert any(rows and rows[0].get("threshold") == 300 for rows in spec["datasets"].values())
+
+
+def test_store_chart_draws_the_three_zones():
+    # replete ≥ 1,000 µg (the requirement's steady state), low, depleted < 300 µg
+    z = charts.zone_frame(2500)
+    assert z["zone"].tolist() == ["replete", "low", "depleted"]
+    assert z["lower_ug"].tolist() == [1000.0, 300.0, 0.0]
+    assert z["upper_ug"].tolist() == [2500.0, 1000.0, 300.0]
+    assert charts.zone_frame(400)["upper_ug"].iloc[0] == pytest.approx(1100.0)
+    spec = charts.store_chart(charts.store_frame(
+        __import__("planner.stores", fromlist=["x"]).project_stores(0.4, 400)), 300).to_dict()
+    zones = [rows for rows in spec["datasets"].values() if rows and "zone" in rows[0]]
+    assert [r["zone"] for r in zones[0]] == ["replete", "low", "depleted"]
 
 
 @pytest.mark.parametrize("projection", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -64,11 +65,45 @@ def test_foods_search_bad_input(capsys):
 def test_evaluate_exit_codes_and_table(capsys):
     code, out, _ = run(capsys, "evaluate", OMNIVORE, "--age", "35")
     assert code == 0
-    assert "Absorbed" in out and "Goal line" in out and "Status: meets the goal" in out
+    assert "Absorbed" in out and "Goal line" in out
+    assert "Verdict: Meets the goal [meets_goal]" in out
     code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "70", "--diet", "vegan",
-                       "--condition", "ppi")
+                       "--condition", "ppi", "--acid-reducer-years", "3")
     assert code == 1
-    assert "NOT adequate" in out and "Proton-pump" in out
+    assert "[below_requirement]" in out and "Proton-pump" in out
+
+
+@pytest.mark.parametrize(("argv", "verdict", "exit_code"), [
+    # the case: pernicious anaemia with 250 µg a day was "meets the goal", exit 0
+    (["--condition", "pernicious_anemia"], "needs_clinician", 1),
+    (["--condition", "nitrous_oxide"], "needs_clinician", 1),
+    (["--authority", "EFSA", "--dose", "5"], "below_ai", 1),
+    (["--dose", "10"], "adequate", 0),
+    (["--dose", "3"], "below_requirement", 1),
+    ([], "meets_goal", 0),
+])
+def test_evaluate_exit_code_follows_the_verdict(capsys, tmp_path, argv, verdict, exit_code):
+    dose = argv[argv.index("--dose") + 1] if "--dose" in argv else "250"
+    argv = [a for i, a in enumerate(argv) if a != "--dose" and (i == 0 or argv[i - 1]
+                                                               != "--dose")]
+    plan = tmp_path / "p.csv"
+    plan.write_text(f"day,meal,food_id,dose_ug\n1,breakfast,supplement:cyanocobalamin,{dose}\n")
+    code, out, _ = run(capsys, "evaluate", str(plan), "--age", "40", *argv)
+    assert code == exit_code and f"[{verdict}]" in out
+    code, out, _ = run(capsys, "evaluate", str(plan), "--age", "40", *argv, "--format", "json")
+    assert code == exit_code and json.loads(out)["verdict"] == verdict
+    assert json.loads(out)["summary"]["verdict"] == verdict
+    code, out, _ = run(capsys, "evaluate", str(plan), "--age", "40", *argv, "--format", "csv")
+    assert code == exit_code and out.splitlines()[1].endswith("," + verdict)
+
+
+def test_help_documents_the_verdicts_and_exit_codes(capsys):
+    for argv in (["--help"], ["evaluate", "--help"]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        for key in ("meets_goal", "adequate", "below_requirement", "below_ai",
+                    "needs_clinician", "exit 2"):
+            assert key in out
 
 
 def test_evaluate_json_matches_library(capsys, foods):
@@ -94,7 +129,7 @@ def test_evaluate_csv_export_and_stdin(capsys, monkeypatch):
     code, out, _ = run(capsys, "evaluate", OMNIVORE, "--age", "35", "--format", "csv")
     assert code == 0
     header = out.splitlines()[0].split(",")
-    assert header[-3:] == ["ingested_ug", "fortified_ug", "absorbed_ug"]
+    assert header[-4:] == ["ingested_ug", "fortified_ug", "absorbed_ug", "verdict"]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
         Path(OMNIVORE).read_bytes())))
     code2, out2, _ = run(capsys, "evaluate", "-", "--age", "35", "--format", "csv")
@@ -160,7 +195,11 @@ def test_suggest_bad_input(capsys):
 # -- project-stores ---------------------------------------------------------------------
 def test_project_stores_formats(capsys):
     code, out, _ = run(capsys, "project-stores", "--absorbed", "0.5", "--years", "10")
-    assert code == 0 and "Steady state: 500 µg" in out and "never" in out
+    # 500 µg is a low steady state, not "never depleted" (the old wording)
+    assert code == 0 and "settles near 500 µg: low" in out and "leaves the replete" in out
+    code, out, _ = run(capsys, "project-stores", "--absorbed", "0", "--diet", "vegan",
+                       "--years-without-b12", "3", "--format", "json")
+    assert json.loads(out)["initial_store_ug"] == pytest.approx(2500 * math.exp(-1.09575))
     code, out, _ = run(capsys, "project-stores", "--absorbed", "0", "--initial", "2000",
                        "--format", "json")
     data = json.loads(out)
@@ -169,7 +208,7 @@ def test_project_stores_formats(capsys):
     code, out, _ = run(capsys, "project-stores", "--absorbed", "0.2", "--days", "30",
                        "--condition", "pernicious_anemia", "--format", "csv")
     assert code == 0 and len(out.splitlines()) == 32
-    assert out.splitlines()[0] == "day,store_ug,below_threshold"
+    assert out.splitlines()[0] == "day,store_ug,below_threshold,zone"
 
 
 @pytest.mark.parametrize(("argv", "words"), [
@@ -233,7 +272,7 @@ def test_console_script(tmp_path):
     done = subprocess.run([exe, "evaluate", OMNIVORE, "--age", "35"], capture_output=True,
                           text=True, cwd=tmp_path, env=_env(), timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "meets the goal" in done.stdout
+    assert "[meets_goal]" in done.stdout
     done = subprocess.run([exe, "project-stores", "--absorbed", "x"], capture_output=True,
                           text=True, cwd=tmp_path, env=_env(), timeout=120)
     assert done.returncode == 2 and "usage:" in done.stderr

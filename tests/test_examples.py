@@ -84,7 +84,9 @@ def test_older_adult_week_is_mostly_food_bound(evaluations):
     s = ev.summary
     assert s["intake_ug_per_day"] >= 2.4
     assert s["food_bound_ug_per_day"] > 0.8 * s["intake_ug_per_day"]
-    assert any(f["code"] == "over_50" for f in s["flags"])
+    # mostly food-bound over 50: a warning, not an info note (issue 11, [IOM p.306])
+    assert any(f["code"] == "over_50_food_bound" and f["severity"] == "warning"
+               for f in s["flags"])
 
 
 def test_omnivore_week_is_normal(evaluations):

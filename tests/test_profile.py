@@ -91,12 +91,12 @@ def test_vegan_pregnancy_needs_a_daily_source():
 
 @pytest.mark.parametrize("condition,severity,tag,words", [
     ("metformin", "warning", "[MHRA-22]", "test"),
-    ("ppi", "warning", "[LAM-13]", "2 years"),
-    ("h2_blocker", "warning", "[LAM-13]", "2 years"),
+    ("ppi", "info", "[LAM-13]", "2 years"),          # years not given: asked, info [LAM-13]
+    ("h2_blocker", "info", "[LAM-13]", "2 years"),
     ("atrophic_gastritis", "warning", "[IOM p.342]", "fortified"),
-    ("pernicious_anemia", "urgent", "[KUZMINSKI-98]", "needs a clinician"),
-    ("bariatric_surgery", "urgent", "[IOM p.342]", "needs a clinician"),
-    ("ileal_resection", "urgent", "[IOM p.342]", "needs a clinician"),
+    ("pernicious_anemia", "urgent", "[KUZMINSKI-98]", "under a clinician"),
+    ("bariatric_surgery", "urgent", "[ASMBS]", "350–500 µg"),
+    ("ileal_resection", "urgent", "[IOM p.342]", "under a clinician"),
     ("nitrous_oxide", "urgent", "[N2O]", "cannot compensate"),
 ])
 def test_every_condition_flags_with_its_source(condition, severity, tag, words):
@@ -106,6 +106,43 @@ def test_every_condition_flags_with_its_source(condition, severity, tag, words):
     assert flags[0]["severity"] == severity
     assert tag in flags[0]["source"]
     assert words in flags[0]["message"]
+
+
+def test_clinician_messages_come_one_per_condition_and_never_contradict():
+    # the old bariatric note said 350–500 µg and then "only 1000–2000 µg works"
+    p = Profile(age=40, conditions=["pernicious_anemia", "bariatric_surgery",
+                                    "ileal_resection", "nitrous_oxide"])
+    assert p.needs_clinician == ("bariatric_surgery", "ileal_resection", "nitrous_oxide",
+                                 "pernicious_anemia")
+    messages = [f["message"] for f in p.flags() if f["code"].startswith("condition_")]
+    assert len(messages) == len(set(messages)) == 4
+    bariatric = next(m for m in messages if m.startswith("After bariatric"))
+    assert "1000–2000" not in bariatric and "only" not in bariatric
+
+
+def test_autoimmune_gastritis_is_pernicious_anaemia():
+    assert Profile(age=40, conditions=["autoimmune gastritis"]).conditions == (
+        "pernicious_anemia",)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(acid_reducer_years=3), "needs the condition"),
+    (dict(conditions=["ppi"], acid_reducer_years=-1), "out of range"),
+    (dict(conditions=["ppi"], acid_reducer_years=50), "more than the age"),
+    (dict(conditions=["ppi"], acid_reducer_years="x"), "must be a number"),
+])
+def test_acid_reducer_years_are_checked(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        Profile(age=40, **kwargs)
+
+
+def test_acid_reducer_warning_from_two_years_on():
+    def flag(years):
+        p = Profile(age=60, conditions=["h2_blocker"], acid_reducer_years=years)
+        return next(f for f in p.flags() if f["code"] == "condition_h2_blocker")
+
+    assert flag(1.9)["severity"] == "info"
+    assert flag(2)["severity"] == "warning" and "1.25×" in flag(2)["message"]
 
 
 def test_with_authority():

@@ -18,7 +18,9 @@ from planner.recommendations import (
 )
 
 # (authority, age [y], pregnant, lactating, value µg/d, kind, published EAR or None, status)
-# Figures typed in from /work/shared/reference/b12-science.md §1, not from the CSV.
+# Figures typed in from /work/shared/reference/b12-science.md §1, not from the CSV; the UK
+# EARs are COMA 1991's (it publishes LRNI, EAR and RNI) [COMA-91], the WHO ones the
+# WHO/FAO 2004 average requirements (the IOM's EARs, which WHO adopted) [ORPHAN].
 REFERENCE = [
     # §1.1 NASEM / IOM 1998
     ("NASEM", 0.25, False, False, 0.4, "AI", None, "verified"),
@@ -54,25 +56,25 @@ REFERENCE = [
     ("DACH", 30, True, False, 4.5, "AI", None, "verified"),
     ("DACH", 30, False, True, 5.5, "AI", None, "verified"),
     # §1.4 UK COMA 1991
-    ("UK", 0.25, False, False, 0.3, "RNI", None, "unconfirmed"),
-    ("UK", 0.75, False, False, 0.4, "RNI", None, "unconfirmed"),
-    ("UK", 2, False, False, 0.5, "RNI", None, "unconfirmed"),
-    ("UK", 5, False, False, 0.8, "RNI", None, "unconfirmed"),
-    ("UK", 8, False, False, 1.0, "RNI", None, "unconfirmed"),
-    ("UK", 12, False, False, 1.2, "RNI", None, "unconfirmed"),
-    ("UK", 40, False, False, 1.5, "RNI", None, "verified"),
-    ("UK", 30, True, False, 1.5, "RNI", None, "unconfirmed"),
-    ("UK", 30, False, True, 2.0, "RNI", None, "secondary"),
+    ("UK", 0.25, False, False, 0.3, "RNI", 0.25, "unconfirmed"),
+    ("UK", 0.75, False, False, 0.4, "RNI", 0.35, "unconfirmed"),
+    ("UK", 2, False, False, 0.5, "RNI", 0.4, "unconfirmed"),
+    ("UK", 5, False, False, 0.8, "RNI", 0.7, "unconfirmed"),
+    ("UK", 8, False, False, 1.0, "RNI", 0.8, "unconfirmed"),
+    ("UK", 12, False, False, 1.2, "RNI", 1.0, "unconfirmed"),
+    ("UK", 40, False, False, 1.5, "RNI", 1.25, "verified"),
+    ("UK", 30, True, False, 1.5, "RNI", 1.25, "unconfirmed"),
+    ("UK", 30, False, True, 2.0, "RNI", 1.75, "secondary"),
     # §1.5 WHO/FAO 2004
     ("WHO", 0.25, False, False, 0.4, "RNI", None, "unconfirmed"),
-    ("WHO", 0.75, False, False, 0.7, "RNI", None, "unconfirmed"),
-    ("WHO", 2, False, False, 0.9, "RNI", None, "unconfirmed"),
-    ("WHO", 5, False, False, 1.2, "RNI", None, "unconfirmed"),
-    ("WHO", 8, False, False, 1.8, "RNI", None, "unconfirmed"),
-    ("WHO", 15, False, False, 2.4, "RNI", None, "unconfirmed"),
-    ("WHO", 40, False, False, 2.4, "RNI", None, "verified"),
-    ("WHO", 30, True, False, 2.6, "RNI", None, "secondary"),
-    ("WHO", 30, False, True, 2.8, "RNI", None, "secondary"),
+    ("WHO", 0.75, False, False, 0.7, "RNI", 0.6, "unconfirmed"),
+    ("WHO", 2, False, False, 0.9, "RNI", 0.7, "unconfirmed"),
+    ("WHO", 5, False, False, 1.2, "RNI", 1.0, "unconfirmed"),
+    ("WHO", 8, False, False, 1.8, "RNI", 1.5, "unconfirmed"),
+    ("WHO", 15, False, False, 2.4, "RNI", 2.0, "unconfirmed"),
+    ("WHO", 40, False, False, 2.4, "RNI", 2.0, "verified"),
+    ("WHO", 30, True, False, 2.6, "RNI", 2.2, "secondary"),
+    ("WHO", 30, False, True, 2.8, "RNI", 2.4, "secondary"),
 ]
 
 
@@ -92,10 +94,12 @@ def test_every_row_matches_the_reference(authority, age, pregnant, lactating, va
     assert rec.source.startswith("[")
     # absorbed goal line: intake × 50 % [IOM p.309]
     assert rec.target_absorbed_ug == pytest.approx(value * 0.5)
-    if ear is None:
+    if ear is None:  # AI only: no requirement line is invented [IOM-2000]
         assert math.isnan(rec.ear_ug)
-        assert rec.requirement_intake_ug == pytest.approx(value / 1.2)  # RDA = 1.2 × EAR
-        assert rec.requirement_basis.startswith("derived")
+        assert rec.ai_only
+        assert math.isnan(rec.requirement_intake_ug)
+        assert math.isnan(rec.requirement_absorbed_ug)
+        assert rec.requirement_basis.startswith("none")
     else:
         assert rec.ear_ug == pytest.approx(ear)
         assert rec.requirement_absorbed_ug == pytest.approx(ear * 0.5)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from planner.errors import InputError
-from planner.stores import days_to_depletion, project_stores, store_turnover
+from planner.stores import (
+    REPLETE_STORE_UG,
+    days_to_depletion,
+    initial_store_estimate,
+    project_stores,
+    store_outlook,
+    store_turnover,
+    store_zone,
+)
 
 # Reference §7: years to fall to 300 µg with no intake, S0 × k (k in %/day).
 DEPLETION_YEARS = {
@@ -77,7 +87,7 @@ def test_already_below_threshold():
 
 def test_projection_follows_the_closed_form_and_steady_state():
     proj = project_stores(1.2, days=20_000, initial_store_ug=300)
-    assert list(proj.columns) == ["day", "store_ug", "below_threshold"]
+    assert list(proj.columns) == ["day", "store_ug", "below_threshold", "zone"]
     t = proj["day"].to_numpy()
     assert_allclose(proj["store_ug"], 1200 + (300 - 1200) * np.exp(-0.001 * t))
     assert proj["store_ug"].iloc[-1] == pytest.approx(1200, rel=1e-3)
@@ -111,3 +121,46 @@ def test_weekly_series_integrates_the_doses():
 def test_junk_raises_input_error(kwargs):
     with pytest.raises(InputError):
         project_stores(**kwargs)
+
+
+# -- zones and the outlook (they must agree with the verdict) -------------------------------
+def test_replete_is_what_the_requirement_maintains():
+    # 1.0 µg/day absorbed (IOM EAR × 50 %) ÷ 0.1 %/day [IOM p.328, p.331]
+    assert REPLETE_STORE_UG == pytest.approx(1000.0)
+    assert [store_zone(x) for x in (2500, 1000, 999, 300, 299, 0)] == [
+        "replete", "replete", "low", "low", "depleted", "depleted"]
+
+
+def test_a_low_intake_is_a_low_outlook_not_never():
+    # the case: 0.39 µg absorbed a day was "Not enough" yet "depletion: never"
+    o = store_outlook(0.39, 2500)
+    assert o.steady_zone == "low" and o.steady_state_ug == pytest.approx(390)
+    assert o.leaves_replete_days == pytest.approx(math.log((2500 - 390) / (1000 - 390)) / 0.001)
+    assert o.depleted_days is None
+    assert "low" in o.message and "leaves the replete zone" in o.message
+
+
+def test_outlook_at_the_requirement_stays_replete_and_zero_intake_depletes():
+    assert store_outlook(1.2).steady_zone == "replete"
+    assert store_outlook(1.2).leaves_replete_days is None
+    o = store_outlook(0.0, 2000)
+    assert o.depleted_days == pytest.approx(math.log(2000 / 300) / 0.001)
+    assert o.steady_zone == "depleted" and "depleted" in o.message
+    assert store_outlook(0.0, 200).depleted_days == 0.0
+
+
+def test_projection_zones_match_store_zone():
+    proj = project_stores(0.2, 4000, initial_store_ug=1500)
+    assert (proj["zone"] == [store_zone(x) for x in proj["store_ug"]]).all()
+
+
+def test_initial_store_from_what_the_person_says():
+    assert initial_store_estimate("omnivore")["store_ug"] == 2500  # [IOM p.308]
+    three = initial_store_estimate("vegan", 3)
+    assert three["store_ug"] == pytest.approx(2500 * math.exp(-0.001 * 3 * 365.25))
+    pa = initial_store_estimate("omnivore", 3, conditions=["pernicious_anemia"])
+    assert pa["store_ug"] < three["store_ug"]  # no biliary reabsorption [IOM App. N]
+    assert "placenta" not in three["basis"]
+    assert "baby" in initial_store_estimate("vegan", 1, pregnant=True)["basis"]
+    with pytest.raises(InputError):
+        initial_store_estimate("vegan", -1)
