@@ -165,16 +165,11 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
 
 # -- content ------------------------------------------------------------------------------------
 def _verdict_text(summary: Mapping[str, Any]) -> str:
-    v = summary.get("verdict")
-    if isinstance(v, Mapping):
-        for key in ("label", "message", "text", "code"):
-            if v.get(key):
-                return str(v[key])
-    elif v:
-        return str(v).replace("_", " ")
-    status = str(summary.get("status", ""))
-    ok = summary.get("adequate")
-    return f"{status} ({'adequate' if ok else 'not adequate'})" if ok is not None else status
+    """The verdict's label and explanation from the library's one vocabulary."""
+    from planner.verdicts import Verdict
+
+    info = Verdict(summary["verdict"]).info
+    return f"{info.label}. {info.explanation}"
 
 
 def _profile_line(profile: Any, evaluation: Any) -> str:

@@ -65,7 +65,7 @@ def test_full_report_names_everything_a_clinician_needs(case):
         "not medical advice", "does not make a diagnosis",
         "age 35", "vegan", "metformin",                         # profile
         f"{s['intake_ug_per_day']:.2f} µg", f"{s['absorbed_ug_per_day']:.2f} µg",
-        s["status"],                                            # verdict (no summary verdict)
+        planner.VERDICTS[s["verdict"]].label,                          # the library's verdict
         "Chart: B12 per day", "Chart: store outlook",            # chart captions
         "Overall, by NICE NG239 (2024): deficiency likely",     # the guideline named
         "250 pg/mL (184.5 pmol/L)", "indeterminate", "180–350 ng/L", "raised",
@@ -89,15 +89,14 @@ def test_minimal_report_is_one_or_two_pages(case):
     assert "not medical advice" in text
 
 
-def test_verdict_from_the_summary_when_present(case):
-    ev = SimpleNamespace(summary={**case.ev.summary, "verdict": "needs_clinician"},
+@pytest.mark.parametrize("verdict", list(planner.Verdict))
+def test_the_report_states_the_libraries_verdict(case, verdict):
+    """Whatever the verdict, the report prints its label and explanation (one vocabulary)."""
+    ev = SimpleNamespace(summary={**case.ev.summary, "verdict": verdict.value},
                          days=case.ev.days, recommendation=case.ev.recommendation)
-    _, _, text = render(case, evaluation=ev)
-    assert "needs clinician" in text
-    ev = SimpleNamespace(summary={**case.ev.summary,
-                                  "verdict": {"code": "low", "label": "Below the line"}},
-                         days=case.ev.days, recommendation=case.ev.recommendation)
-    assert "Below the line" in render(case, evaluation=ev)[2]
+    text = render(case, evaluation=ev)[2]
+    assert planner.VERDICTS[verdict].label in text
+    assert planner.VERDICTS[verdict].explanation[:40] in text
 
 
 def test_user_and_file_text_is_printed_as_plain_text_and_fits(case):
