@@ -42,6 +42,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from planner._files import publish_staged
+
 logger = logging.getLogger(__name__)
 
 SR28_DIR = "sr28"
@@ -504,7 +506,8 @@ def build_into(out_dir: Path, sr28_dir: Path, fndds_dir: Path,
                build_fn: BuildFn | None = None) -> list[str]:
     """Run the build into a temporary folder beside ``out_dir``, then move its files in.
 
-    If the build fails, ``out_dir`` is untouched and the temporary folder is removed.
+    If the build fails, ``out_dir`` is untouched and the temporary folder is removed. The
+    files are moved in together (:func:`planner._files.publish_staged`).
 
     Returns
     -------
@@ -525,14 +528,8 @@ def build_into(out_dir: Path, sr28_dir: Path, fndds_dir: Path,
         produced = sorted(p for p in tmp.rglob("*") if p.is_file())
         if not produced:
             raise DownloadError(f"The build wrote no files; {out_dir} was not changed.")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        names = []
-        for p in produced:
-            rel = p.relative_to(tmp)
-            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(p, out_dir / rel)
-            names.append(str(rel))
-        return names
+        # All files together: a crash while moving them in is finished by the next load.
+        return publish_staged(out_dir, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
