@@ -199,7 +199,7 @@ def load_saved_plan(name: str = CURRENT,
             return None
         moved = move_aside(path)
         where = f" It was kept as {moved.name}." if moved else ""
-        raise InputError(f"The saved plan “{plan_name(name)}” could not be read.{where}\n"
+        raise InputError(f"The saved plan {plan_name(name)!r} could not be read.{where}\n"
                          f"{exc}") from None
 
 
