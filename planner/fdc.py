@@ -886,7 +886,7 @@ def _json_ok(response: requests.Response) -> bool:
     """Cache filter: store only replies that are valid JSON."""
     try:
         json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 

@@ -91,7 +91,7 @@ def clean_text(value: object) -> str:
     """Text from a food table or a saved food made fit for a plan cell: control
     characters removed, blanks collapsed, cut to :data:`MAX_TEXT` characters."""
     text = " ".join(_CONTROL.sub(" ", _text(value)).split())
-    return text[:MAX_TEXT]
+    return text[:MAX_TEXT].rstrip()
 
 
 def raise_problems(problems: list[str], what: str = "The plan") -> None:
@@ -160,7 +160,7 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
         return None
     times = default
     if given.any():
-        m = time.str.extract(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+        m = time.str.extract(_TIME_RE.pattern)
         if m[0][given].isna().any():
             return None
         times = (m[0].fillna("0").str.zfill(2) + ":" + m[1].fillna("")).where(given, default)

@@ -115,11 +115,9 @@ def project_stores(
     n = int(_number(days, "days", 1, MAX_DAYS))
     s0 = _number(initial_store_ug, "initial_store_ug", 0, MAX_STORE_UG)
     kk = _k(k, conditions)
-    if isinstance(absorbed_ug_per_day, bool | np.bool_) or (
-            isinstance(absorbed_ug_per_day, np.ndarray) and absorbed_ug_per_day.dtype == bool):
-        raise InputError("absorbed_ug_per_day must be a number or numbers [µg/day], not "
-                         f"{absorbed_ug_per_day!r}.")
     try:
+        if np.asarray(absorbed_ug_per_day).dtype == bool:  # True is not 1 µg
+            raise TypeError("bool")
         a = np.asarray(absorbed_ug_per_day, dtype="float64")
     except (TypeError, ValueError, OverflowError):
         raise InputError("absorbed_ug_per_day must be a number or numbers [µg/day].") from None
