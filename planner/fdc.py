@@ -200,10 +200,23 @@ def _number_key(value: Any) -> str | None:
 
 
 def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A whole number (an int, a whole float, or digits 0-9), else None: ``1.5``, ``inf``,
+    ``True`` and ``"١٢"`` are not ids or counts."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**63 else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 19:
+            return int(text)
+    return None
+
+
+#: Largest FDC id accepted (FDC's ids have at most 7 digits in 2025; room for growth).
+MAX_FDC_ID = 10**12
 
 
 def _float_or_nan(value: Any) -> float:
@@ -243,7 +256,8 @@ def nutrient_entries(food: Mapping[str, Any]) -> list[tuple[str | None, int | No
         gives none (unknown, not zero).
     """
     out = []
-    for item in food.get("foodNutrients") or []:
+    items = food.get("foodNutrients")
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, Mapping):
             continue
         nested = item.get("nutrient")
@@ -443,7 +457,7 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(food, Mapping):
         raise FdcBadResponse(f"Expected a food object from FoodData Central, got {type(food)}.")
     fdc_id = _int_or_none(food.get("fdcId"))
-    if fdc_id is None or fdc_id <= 0:
+    if fdc_id is None or not 0 < fdc_id <= MAX_FDC_ID:
         raise FdcBadResponse("A food in FoodData Central's reply has no valid fdcId.")
     entries = nutrient_entries(food)
     b12 = _plausible(_pick(entries, _B12, _TO_UG), "b12", fdc_id)
@@ -505,6 +519,8 @@ def parse_fdc_portions(food: Mapping[str, Any]) -> list[dict[str, Any]]:
         (water-like drinks; plant milks are within about 3 %). Other units give no row.
         Detail replies of SR Legacy, Foundation and Survey foods give ``foodPortions``.
     """
+    if not isinstance(food, Mapping):
+        return []
     fdc_id = _int_or_none(food.get("fdcId"))
     food_id = f"fdc:{fdc_id}"
     rows: list[dict[str, Any]] = []
@@ -519,7 +535,8 @@ def parse_fdc_portions(food: Mapping[str, Any]) -> list[dict[str, Any]]:
     elif not math.isnan(size):
         logger.debug("FDC %s: serving unit %r not converted to grams", food_id, unit)
     measures: list[dict[str, Any]] = []
-    for i, portion in enumerate(food.get("foodPortions") or [], start=1):
+    listed = food.get("foodPortions")
+    for i, portion in enumerate(listed if isinstance(listed, list) else [], start=1):
         if not isinstance(portion, Mapping):
             continue
         grams = _float_or_nan(portion.get("gramWeight"))

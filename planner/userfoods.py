@@ -164,7 +164,7 @@ def normalize_food(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     if not isinstance(row, Mapping):
         raise InputError(f"A saved food must be a mapping of columns, not {type(row).__name__}.")
     food_id = _text(row.get("food_id"))
-    if not food_id.startswith(SAVED_PREFIXES) or len(food_id) <= 5:
+    if not food_id.startswith(SAVED_PREFIXES) or not food_id.split(":", 1)[1].strip():
         raise InputError(f"food_id {shorten(food_id)}: saved foods need an id starting with "
                          f"{' or '.join(SAVED_PREFIXES)} (shipped foods are already in the table).")
     if len(food_id) > MAX_ID or _CONTROL.search(food_id):
