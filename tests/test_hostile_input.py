@@ -299,8 +299,8 @@ def test_suggest_refuses_a_bad_servings_limit(value, foods):
 
 
 class ReadOnly:
-    """Makes a folder read-only: chmod, and (as root, whom chmod does not stop) writes
-    into it fail with EACCES as they would for anyone else."""
+    """Makes a folder (and what is in it) read-only: chmod, and (as root, whom chmod does
+    not stop) writes into it fail with EACCES as they would for anyone else."""
 
     def __init__(self, folder: Path, monkeypatch):
         import builtins
@@ -312,7 +312,7 @@ class ReadOnly:
 
         def inside(path) -> bool:
             try:
-                return Path(path).resolve().parent == self.folder
+                return Path(path).resolve().is_relative_to(self.folder)
             except (TypeError, OSError):
                 return False
 
@@ -325,7 +325,7 @@ class ReadOnly:
             return real_open(file, mode, *a, **k)
 
         def fake_mkstemp(*a, dir=None, **k):
-            if dir is not None and Path(dir).resolve() == self.folder:
+            if dir is not None and inside(dir):
                 deny(dir)
             return real_mkstemp(*a, dir=dir, **k)
 
@@ -800,3 +800,30 @@ def test_profile_file_with_a_huge_number_is_moved_aside():
                                           "initial_store_ug": 10**400}))
     with pytest.raises(InputError, match="corrupt-1"):
         load_profile()
+
+
+def test_the_app_works_with_a_read_only_user_folder(monkeypatch):
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    from planner._paths import user_dir
+    from planner.saved_plans import save_plan
+    from planner.userfoods import save_user_food, user_foods_path
+
+    save_user_food({"food_id": "user:oat", "description": "Oat drink", "diet": "vegan",
+                    "b12_ug": 0.38})
+    (user_foods_path().parent / f".{user_foods_path().name}.lock").unlink()
+    save_plan(PLAN)
+    ro = ReadOnly(user_dir(), monkeypatch)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert len(at.session_state["plan"]) == 2              # the saved plan was read
+        at.selectbox(key="start_choice").set_value("vegan")
+        at.button(key="load_start").click()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "could not be saved" in " ".join(str(w.value) for w in at.warning)
+    finally:
+        ro.undo()
