@@ -26,11 +26,13 @@ MAX_DOSE_UG = 100_000.0
 #: Longest plan [days]: ten years.
 MAX_DAY = 3660
 #: Largest B12 content of a food accepted from a label, FoodData Central or a saved file
-#: [µg per 100 g]. A plausibility bound, not a model constant: the richest food in the
-#: USDA table (SR28 and FNDDS 2021-2023) has 98.9 µg per 100 g (SR28 15157, clams,
-#: cooked), and the most concentrated fortified products (energy shots, about 500 µg in
-#: 57 ml) about 900 µg. 100,000 µg (0.1 % of the weight) leaves room for any real product
-#: while refusing typos such as 1e308, which would make the absorbed amount infinite.
+#: [µg per 100 g]. A plausibility bound, not a model constant. Basis: the richest food in
+#: the shipped USDA table (SR28 + FNDDS 2021-2023) has 98.89 µg per 100 g (SR28 15159,
+#: clams, cooked, moist heat; next beef and lamb liver, 96 and 90), and the most
+#: concentrated fortified products, energy shots with 500 µg in a 57 ml bottle on their
+#: labels, about 900 µg. 100,000 µg (0.1 % of the weight, 1,000 times the USDA maximum)
+#: leaves room for any real product while refusing typos such as 1e308, which made the
+#: absorbed amount infinite.
 MAX_B12_UG_PER_100G = 100_000.0
 #: Supplement forms understood (all are reduced to cobalamin; Paul & Brady 2017).
 SUPPLEMENT_FORMS = ("cyanocobalamin", "methylcobalamin", "hydroxocobalamin", "adenosylcobalamin")

@@ -55,9 +55,10 @@ DV_B12_2016_UG = 2.4
 DV_B12_OLD_UG = 6.0
 
 _FLOAT_COLUMNS = [c for c, t in FOOD_COLUMNS.items() if t == "float64"]
-#: Largest value of each amount per 100 g: B12 [µg] see
-#: :data:`planner.plan.MAX_B12_UG_PER_100G`; energy [kcal]: pure fat has 900; protein [g]:
-#: at most the weight itself.
+#: Largest value of each amount per 100 g (plausibility bounds): B12 [µg] see
+#: :data:`planner.plan.MAX_B12_UG_PER_100G`; energy [kcal]: pure fat has 900 (Atwater
+#: factor 9 kcal/g; Merrill & Watt 1973, USDA Agriculture Handbook 74), the table's highest
+#: is 902 (oils); protein [g]: at most the weight itself (the table's highest is 88).
 MAX_PER_100G: dict[str, float] = {
     "b12_ug": MAX_B12_UG_PER_100G,
     "b12_added_ug": MAX_B12_UG_PER_100G,
@@ -614,8 +615,8 @@ def label_food(
         raise InputError(
             f"{ug:g} µg of B12 in {serving:g} g is {per100:,.0f} µg per 100 g, above the "
             f"plausible maximum of {MAX_B12_UG_PER_100G:,.0f} µg per 100 g (the richest food "
-            "in USDA's table has 99). Check the amount, its unit (µg, not mg) and the "
-            "serving size; a supplement goes in as a supplement, not a food.")
+            "in USDA's table has 98.9, SR28 15159). Check the amount, its unit (µg, not mg) "
+            "and the serving size; a supplement goes in as a supplement, not a food.")
     kcal = _float(kcal_per_serving, "kcal_per_serving", MAX_PER_100G["kcal"] * serving / 100) \
         * 100.0 / serving
     protein = _float(protein_per_serving_g, "protein_per_serving_g",
