@@ -24,6 +24,7 @@ import functools
 import logging
 import math
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ from planner.profile import Profile
 from planner.recommendations import AUTHORITIES, AUTHORITY_NAMES, compare_authorities
 from planner.saved_plans import (
     CURRENT,
+    PlanExistsError,
     delete_saved_plan,
     list_saved_plans,
     load_profile,
@@ -62,6 +64,19 @@ from planner.suggest import Suggestion, suggest
 from planner.verdicts import Verdict
 
 log = logging.getLogger("b12planner.app")
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@=^&])")
+
+
+def as_text(value: object) -> str:
+    """Text from outside (a CSV, a saved food, FoodData Central, a file or plan name, an
+    error message quoting them) made safe for an element that renders Markdown.
+
+    Every Markdown character is escaped, so the text shows exactly as written: no link,
+    no image loaded from another address, no formatting; line breaks are kept.
+    """
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    return "  \n".join(text.split("\n"))
 
 # -- vocabulary shown to people ------------------------------------------------------------
 DIET_LABELS = {
@@ -188,9 +203,10 @@ def show_notices(where: str) -> None:
         if place != where:
             keep.append((kind, text, place))
             continue
-        getattr(st, kind)(text)
+        getattr(st, kind)(as_text(text))  # notices quote names and files: plain text
         if kind == "success":
-            st.toast(text.split(":")[0].rstrip(".")[:90], icon=":material/check_circle:")
+            st.toast(as_text(text.split(":")[0].rstrip(".")[:90]),
+                     icon=":material/check_circle:")
     st.session_state["notices"] = keep
 
 
@@ -229,8 +245,8 @@ def persist_profile(profile: Profile | None) -> None:
         save_profile(*current)
     except (OSError, InputError) as exc:
         if not ss.get("profile_save_failed"):
-            st.sidebar.warning(f"Your profile could not be saved on this computer ({exc}); "
-                               "it is kept while this page is open.")
+            st.sidebar.warning(f"Your profile could not be saved on this computer "
+                               f"({as_text(exc)}); it is kept while this page is open.")
         ss["profile_save_failed"] = True
         return
     ss["saved_profile"], ss["profile_save_failed"] = current, False
@@ -356,8 +372,9 @@ def guarded(section: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 # (st.stop/st.rerun raise BaseException subclasses: they pass through)
                 log.exception("section %s failed", section)
                 st.error(
-                    f"Something went wrong in “{section}” ({type(exc).__name__}: {exc}). "
-                    "Your plan is unchanged; you can keep working or download it."
+                    f"Something went wrong in “{section}” ({type(exc).__name__}: "
+                    f"{as_text(exc)}). Your plan is unchanged; you can keep working or "
+                    "download it."
                 )
                 return None
 
@@ -528,10 +545,11 @@ def start_panel(foods: FoodTable) -> None:
         b1.button("Load", type="primary", on_click=_load_start, key="load_start",
                   width="stretch")
         if ss["plan_undo"] is not None:
-            b2.button(f"Undo: back to “{ss['plan_undo'][0]}”", on_click=_undo, key="undo",
+            b2.button(f"Undo: back to “{as_text(ss['plan_undo'][0])}”", on_click=_undo,
+                      key="undo",
                       width="stretch")
         if len(ss["plan"]):
-            st.caption(f"Current plan: **{ss['plan_name']}**, {len(ss['plan'])} rows. "
+            st.caption(f"Current plan: **{as_text(ss['plan_name'])}**, {len(ss['plan'])} rows. "
                        "Loading replaces it (Undo brings it back).")
     with right:
         st.file_uploader(
@@ -543,7 +561,8 @@ def start_panel(foods: FoodTable) -> None:
         )
         handle_upload(foods)
         if ss.get("upload_error"):
-            st.error(f"Import failed, your plan is unchanged.\n\n{ss['upload_error']}")
+            st.error("Import failed, your plan is unchanged.\n\n"
+                     + as_text(ss["upload_error"]))
     show_notices("start")
 
 
@@ -558,7 +577,7 @@ def evaluate_plan(plan: pd.DataFrame, profile: Profile | None,
     try:
         return evaluate(plan, profile, foods, days=evaluation_days(plan))
     except InputError as exc:
-        st.error(f"The plan cannot be evaluated: {exc}")
+        st.error(f"The plan cannot be evaluated: {as_text(exc)}")
         return None
 
 
@@ -686,7 +705,9 @@ def show_flags(flags: list[dict[str, str]]) -> None:
     """Flags in plain words, most serious first, each with its sources."""
     order = {"urgent": 0, "warning": 1, "info": 2}
     for f in sorted(flags, key=lambda f: order.get(f.get("severity", "info"), 3)):
-        text = f"{f.get('message', '')}  \n*Sources: {f.get('source') or '—'}*"
+        # Messages quote food descriptions (e.g. "not in your diet"): plain text.
+        text = (f"{as_text(f.get('message', ''))}  \n"
+                f"*Sources: {as_text(f.get('source') or '—')}*")
         sev = f.get("severity", "info")
         if sev == "urgent":
             st.error(text, icon=":material/stethoscope:")
@@ -839,8 +860,8 @@ def _cards(heading: str, kind: str, items: list[tuple[str, str, list[dict[str, A
         st.caption("None for this plan.")
     for i, (title, detail, rows) in enumerate(items[:MAX_CARDS]):
         with st.container(border=True):
-            st.markdown(title)
-            st.caption(detail)
+            st.markdown(as_text(title))
+            st.caption(as_text(detail))
             st.button("Add to my plan", key=f"sugg_{kind}_{i}", on_click=_apply_rows,
                       args=(rows, title))
 
@@ -859,10 +880,11 @@ def suggestions_panel(plan: pd.DataFrame, profile: Profile | None, foods: FoodTa
     try:
         result = _suggest(user_foods_stamp(), plan, repr(profile), span, profile, foods)
     except InputError as exc:
-        st.error(f"No suggestions: {exc}")
+        st.error(f"No suggestions: {as_text(exc)}")
         return
     if result.messages:
         head, rest = result.messages[0], result.messages[1:]
+        head = as_text(head)  # messages name foods, saved ones too
         if result.urgent or result.status == "needs_clinician":
             st.error(head, icon=":material/stethoscope:")
         elif result.status == "meets_goal":
@@ -872,14 +894,14 @@ def suggestions_panel(plan: pd.DataFrame, profile: Profile | None, foods: FoodTa
         if rest:
             with st.expander("Why these suggestions (details)"):
                 for m in rest:
-                    st.markdown(f"- {m}")
+                    st.markdown(f"- {as_text(m)}")
     c1, c2, c3 = st.columns(3, gap="medium")
     with c1:
         st.markdown("**The least change**")
         words = _additions_words(result.additions, n_days)
         if words:
             with st.container(border=True):
-                st.markdown("Add " + "; ".join(words) + ".")
+                st.markdown(as_text("Add " + "; ".join(words) + "."))
                 if result.after is not None:
                     st.caption(f"You would absorb about "
                                f"{result.after.summary['absorbed_ug_per_day']:.1f} µg a day.")
@@ -983,7 +1005,7 @@ def apply_editor_changes(foods: FoodTable) -> None:
 def plan_editor(plan: pd.DataFrame, evaluation: Evaluation | None, foods: FoodTable) -> None:
     st.subheader("4 · Your meal plan")
     span = plan_span(plan["day"])[2] if len(plan) else 0
-    st.caption(f"**{st.session_state['plan_name']}**: {len(plan)} rows over "
+    st.caption(f"**{as_text(st.session_state['plan_name'])}**: {len(plan)} rows over "
                f"{span} day(s). Change amounts, days, meals or times in the table; "
                "to remove rows, tick them on the left and press the bin icon above the table. "
                "Add foods and supplements with the forms below the table.")
@@ -1106,10 +1128,10 @@ def add_food_form(plan: pd.DataFrame, foods: FoodTable) -> None:
     try:
         hits = _search(user_foods_stamp(), query, diet, foods)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(as_text(exc))
         return
     if hits.empty:
-        st.warning(f"No food matches “{query[:80]}”"
+        st.warning(f"No food matches “{as_text(query[:80])}”"
                    + (f" for a {diet} diet; untick the diet filter or " if diet else "; ")
                    + "try another word.")
         return
@@ -1143,7 +1165,7 @@ def add_food_form(plan: pd.DataFrame, foods: FoodTable) -> None:
         amount = f"{food['b12_ug'] * grams / 100:.2f} µg B12"
         if not bool(food["b12_reliable"]):
             amount += ", not counted: " + (str(food["b12_note"]) or "not a reliable source")
-    st.caption(f"{grams:g} g = {amount}.")
+    st.caption(as_text(f"{grams:g} g = {amount}."))  # the note may come from a saved food
     st.button("Add to plan", type="primary", on_click=_add_food, key="add_food")
 
 
@@ -1260,7 +1282,7 @@ def custom_food_form() -> None:
     c8.selectbox("Suitable for", list(DIET_ORDER), format_func=DIET_LABELS.get, key="lbl_diet")
     st.button("Save this food", type="primary", on_click=_save_label_food, key="lbl_save")
     if ss.get("lbl_error"):
-        st.error(f"Not saved: {ss['lbl_error']}")
+        st.error(f"Not saved: {as_text(ss['lbl_error'])}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1271,7 +1293,7 @@ def fdc_client() -> fdc.FdcClient | None:
     if not fdc.resolve_api_key():
         return None
     base = os.environ.get("B12_FDC_BASE_URL") or fdc.DEFAULT_BASE_URL
-    return fdc.FdcClient(base_url=base, retries=1, timeout=(3.05, 15.0))
+    return fdc.FdcClient(base_url=base, retries=1, timeout=(3.05, 15.0), deadline=30.0)
 
 
 def _fdc_search() -> None:
@@ -1333,7 +1355,7 @@ def fdc_panel() -> None:
                   placeholder="e.g. nutritional yeast, fortified oat drink")
     c2.button("Search", key="fdc_go", on_click=_fdc_search, width="stretch")
     if ss.get("fdc_error"):
-        st.error(ss["fdc_error"])
+        st.error(as_text(ss["fdc_error"]))
     result = ss.get("fdc_result")
     if result is None:
         return
@@ -1367,8 +1389,11 @@ def download_section(plan: pd.DataFrame, evaluation: Evaluation | None) -> None:
 
 
 def _save_as() -> None:
+    """Callback of "Save": saves under a new name; an existing plan of that name is not
+    replaced before the person confirms it ("Replace it" below the question)."""
     ss = st.session_state
     plan = ss["plan"]
+    ss.pop("replace_pending", None)
     if not len(plan):
         notify("warning", "Your plan is empty: nothing to save yet.")
         return
@@ -1377,8 +1402,10 @@ def _save_as() -> None:
         if name == CURRENT:
             raise InputError(f"“{CURRENT}” is the name of the plan being edited (saved "
                              "automatically); choose another name.")
-        existed = name in list_saved_plans()
-        save_plan(plan, name)
+        save_plan(plan, name, replace=False)
+    except PlanExistsError:
+        ss["replace_pending"] = name  # ask first (the question is in the popover)
+        return
     except InputError as exc:
         notify("error", f"Not saved: {exc}")
         return
@@ -1386,8 +1413,26 @@ def _save_as() -> None:
         notify("error", f"Not saved: the file could not be written ({exc}).")
         return
     ss["open_choice"] = name
-    notify("success", f"Saved your plan as “{name}”" + (" (replacing the earlier one)"
-                                                       if existed else "") + ".")
+    notify("success", f"Saved your plan as “{name}”.")
+
+
+def _replace_saved() -> None:
+    """Callback of "Replace it": the person confirmed replacing the saved plan."""
+    ss = st.session_state
+    name = ss.pop("replace_pending", None)
+    if not name or not len(ss["plan"]):
+        return
+    try:
+        save_plan(ss["plan"], name, replace=True)
+    except (InputError, OSError) as exc:
+        notify("error", f"Not saved: {exc}")
+        return
+    ss["open_choice"] = name
+    notify("success", f"Saved your plan as “{name}” (replacing the earlier one).")
+
+
+def _keep_saved() -> None:
+    st.session_state.pop("replace_pending", None)
 
 
 def _open_saved() -> None:
@@ -1434,6 +1479,15 @@ def saved_plans_section(plan: pd.DataFrame) -> None:
                       placeholder="e.g. My usual week")
         st.button("Save", key="save_as", on_click=_save_as, type="primary",
                   disabled=not len(plan))
+        pending = ss.get("replace_pending")
+        if pending:
+            st.warning(f"A saved plan named “{as_text(pending)}” exists already. Replace it "
+                       "with your current plan?")
+            r1, r2 = st.columns(2)
+            r1.button("Replace it", key="replace_saved", on_click=_replace_saved,
+                      width="stretch")
+            r2.button("Keep it", key="keep_saved", on_click=_keep_saved, type="primary",
+                      width="stretch")
         st.caption("Saved on this computer. Your current plan is also saved automatically "
                    "and comes back when you reopen the app.")
     names = [n for n in list_saved_plans() if n != CURRENT]
@@ -1466,14 +1520,14 @@ def main() -> None:
     try:
         foods = get_foods()
     except DataFileError as exc:
-        st.error(f"The food table could not be loaded: {exc}")
+        st.error(f"The food table could not be loaded: {as_text(exc)}")
         st.stop()
         return
     # One container per section: a message shown once in one section does not shift
     # the sections below it (which would close their open expanders and popovers).
     with st.container():
         for msg in userfoods.user_food_messages():
-            st.warning(msg)
+            st.warning(as_text(msg))
     restore_plan(foods)
     profile = sidebar_profile()
     persist_profile(profile)

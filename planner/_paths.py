@@ -18,8 +18,20 @@ def data_path(name: str) -> Path:
     """
     packaged = resources.files("planner") / "data" / name
     if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "data" / name
+        path = Path(str(packaged))
+    else:
+        path = Path(__file__).resolve().parent.parent / "data" / name
+    _finish_interrupted_build(path.parent)
+    return path
+
+
+def _finish_interrupted_build(folder: Path) -> None:
+    """Finish moving a rebuilt table into ``folder`` if a build was killed while doing it,
+    so the food and portion tables always come from one build (one ``stat`` otherwise)."""
+    from planner._files import JOURNAL, finish_publish
+
+    if (folder / JOURNAL).exists():
+        finish_publish(folder)
 
 
 def user_dir() -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner import usda
+from planner._files import publish_files
 from planner.diet import DietClass, classify_fndds, classify_sr
 from planner.reliability import b12_reliability, fortified_b12
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
@@ -172,15 +173,30 @@ def build(sr28_dir: str | Path, fndds_dir: str | Path, out_dir: str | Path) -> d
     portions = portions.sort_values(["food_id", "seq"], kind="stable").reset_index(drop=True)
     portions = portions[list(PORTION_COLUMNS)].astype(PORTION_COLUMNS)
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(foods, out_dir / FOODS_FILE)
-    _write_csv(portions, out_dir / PORTIONS_FILE)
     counts = table_counts(foods, portions)
     inputs = ([(f"sr28/{p.name}", usda.sha256_file(p)) for p in usda.sr28_input_files(sr28_dir)]
               + [(f"fndds-2021-2023/{p.name}", usda.sha256_file(p))
                  for p in usda.fndds_input_files(fndds_dir)])
-    (out_dir / SOURCES_FILE).write_text(sources_markdown(counts, inputs), encoding="utf-8")
+    sources = sources_markdown(counts, inputs)
+    write_tables(out_dir, foods, portions, sources)
     return counts
+
+
+def write_tables(out_dir: str | Path, foods: pd.DataFrame, portions: pd.DataFrame,
+                 sources: str) -> list[str]:
+    """Replace the three output files of ``out_dir`` together (nothing half-written).
+
+    They are written into a staging folder beside ``out_dir`` and moved in by
+    :func:`planner._files.publish_files`: killed while writing, the build leaves the old
+    files as they were; killed while moving them in, the next load of the table (or the
+    next build) finishes the move, so ``foods.csv.gz`` and ``portions.csv.gz`` always come
+    from the same build. Other files in ``out_dir`` are left alone.
+    """
+    return publish_files(out_dir, {
+        FOODS_FILE: lambda path: _write_csv(foods, path),
+        PORTIONS_FILE: lambda path: _write_csv(portions, path),
+        SOURCES_FILE: lambda path: path.write_text(sources, encoding="utf-8"),
+    })
 
 
 def table_counts(foods: pd.DataFrame, portions: pd.DataFrame) -> dict[str, int]:

@@ -12,7 +12,6 @@ traceback. The verdicts are those of :mod:`planner.verdicts`.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import sys
@@ -28,6 +27,51 @@ from planner.verdicts import EXIT_BAD_INPUT, EXIT_NOT_OK, EXIT_OK, Verdict, help
 EXIT_NOT_ADEQUATE = EXIT_NOT_OK
 
 _RAW = argparse.RawDescriptionHelpFormatter
+#: Most foods ``foods search`` lists (the search itself returns at most 500).
+MAX_LIMIT = 500
+#: Longest error line printed [characters].
+MAX_ERROR_LINE = 1000
+
+
+# -- argument types: the digits 0-9 only, and bounds (planner.errors.parse_decimal) ---------
+def _number_text(text: str, what: str) -> float:
+    from planner.errors import parse_decimal, shorten
+
+    value = parse_decimal(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            f"{what} must be a number written with the digits 0-9, not {shorten(text)}")
+    return value
+
+
+def _whole(what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number in the digits 0-9 (its range is checked later, so
+    the message is the usual one-line ``error: ...``)."""
+    def parse(text: str) -> int:
+        value = _number_text(text, what)
+        if value != int(value):
+            raise argparse.ArgumentTypeError(
+                f"{what} must be a whole number, not {text.strip()[:20]}")
+        return int(value)
+
+    parse.__name__ = what
+    return parse
+
+
+def _number(what: str) -> Callable[[str], float]:
+    """An argparse type: a finite number in the digits 0-9."""
+    def parse(text: str) -> float:
+        return _number_text(text, what)
+
+    parse.__name__ = what
+    return parse
+
+
+def _in_range(value: float | None, lo: float, hi: float, what: str) -> None:
+    from planner.errors import InputError
+
+    if value is not None and not lo <= value <= hi:
+        raise InputError(f"{what} must be from {lo:,g} to {hi:,g}, not {value:g}.")
 
 
 # -- output helpers ---------------------------------------------------------------------
@@ -95,7 +139,8 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
                    "bariatric_surgery, ileal_resection, nitrous_oxide")
     g.add_argument("--authority", default="NASEM",
                    help="NASEM (default), EFSA, DACH, UK or WHO")
-    g.add_argument("--acid-reducer-years", type=float, default=None, metavar="YEARS",
+    g.add_argument("--acid-reducer-years", type=_number("--acid-reducer-years"), default=None,
+                   metavar="YEARS",
                    help="years of PPI or H2-blocker use (with --condition ppi or "
                    "h2_blocker); from 2 years on the note is a warning (Lam 2013)")
 
@@ -121,21 +166,29 @@ def _foods():
 
 
 def _read_plan(path: str, foods):
-    from planner.plan_csv import plan_from_csv
+    from planner.plan_csv import MAX_CSV_BYTES, plan_from_csv
 
-    if path == "-":
-        return plan_from_csv(io.BytesIO(sys.stdin.buffer.read()), foods)
+    if path == "-":  # at most one byte more than the limit: `yes | ...` ends at once
+        return plan_from_csv(sys.stdin.buffer.read(MAX_CSV_BYTES + 1), foods)
     return plan_from_csv(path, foods)
 
 
 # -- foods search -----------------------------------------------------------------------
 def _foods_search(args: argparse.Namespace) -> int:
+    _in_range(args.limit, 1, MAX_LIMIT, "--limit")
     foods = _foods()
     found = foods.search(args.text, diet=args.diet, limit=args.limit)
     if args.format == "json":
         _print_json(found)
     elif args.format == "csv":
-        found.to_csv(sys.stdout, index=False)
+        from planner.plan_csv import neutralise_formula
+
+        safe = found.copy()
+        for col in safe.columns:  # text a spreadsheet would run as a formula gets a "'"
+            if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+                safe[col] = [neutralise_formula(v) if isinstance(v, str) else v
+                             for v in safe[col]]
+        safe.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif found.empty:
         print(f"No foods match {args.text!r}.")
     else:
@@ -265,6 +318,8 @@ def _suggest(args: argparse.Namespace) -> int:
 def _project_stores(args: argparse.Namespace) -> int:
     from planner.errors import InputError
     from planner.stores import (
+        DAYS_PER_YEAR,
+        MAX_DAYS,
         initial_store_estimate,
         project_stores,
         store_outlook,
@@ -275,10 +330,16 @@ def _project_stores(args: argparse.Namespace) -> int:
     if args.years is not None and args.days is not None:
         raise InputError("give --years or --days, not both.")
     years = 10.0 if args.years is None and args.days is None else args.years
-    try:
-        n_days = int(args.days) if args.days is not None else round(float(years) * 365.25)
-    except ValueError:
-        raise InputError(f"--years {years!r} must be a number.") from None
+    if args.days is not None:
+        n_days = args.days
+    else:
+        n_days = round(years * DAYS_PER_YEAR)
+        if years <= 0 or n_days > MAX_DAYS:
+            raise InputError(f"--years {years:g} must be above 0 and at most "
+                             f"{MAX_DAYS / DAYS_PER_YEAR:g} years ({MAX_DAYS:,} days).")
+        if n_days < 1:
+            raise InputError(f"--years {years:g} is less than one day; give at least "
+                             f"{1 / DAYS_PER_YEAR:.4f} (one day), or use --days.")
     estimate = initial_store_estimate(args.diet, args.years_without_b12, conditions,
                                       args.pregnant)
     initial = estimate["store_ug"] if args.initial is None else args.initial
@@ -442,7 +503,7 @@ def _add_report(sub: Any) -> None:
         formatter_class=_RAW)
     r.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
     _add_profile(r)
-    r.add_argument("--days", type=int, default=None, help="days the plan covers")
+    r.add_argument("--days", type=_whole("--days"), default=None, help="days the plan covers")
     g = r.add_argument_group("blood tests (optional)")
     g.add_argument("--total-b12", default=None, metavar="VALUE",
                    help="total (serum) B12, e.g. \"250 pg/mL\" or 185 (pmol/L)")
@@ -503,7 +564,8 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=_RAW)
     s.add_argument("text", help="what to look for, e.g. \"fortified cereal\"")
     s.add_argument("--diet", default=None, help="only foods allowed on this diet")
-    s.add_argument("--limit", type=int, default=20, help="at most this many foods (default 20)")
+    s.add_argument("--limit", type=_whole("--limit"), default=20,
+                   help=f"at most this many foods, 1 to {MAX_LIMIT} (default 20)")
     _add_format(s, ("table", "json", "csv"))
     s.set_defaults(func=_foods_search)
 
@@ -522,9 +584,10 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=_RAW)
     e.add_argument("plan", metavar="PLAN.csv", help="the meal plan ('-' reads stdin)")
     _add_profile(e)
-    e.add_argument("--days", type=int, default=None,
+    e.add_argument("--days", type=_whole("--days"), default=None,
                    help="days to average over (default: first to last plan day)")
-    e.add_argument("--initial-store", type=float, default=None, metavar="UG",
+    e.add_argument("--initial-store", type=_number("--initial-store"), default=None,
+                   metavar="UG",
                    help="body store at the start for the store outlook [µg] (default "
                    "2500 µg, a usual adult store)")
     _add_format(e, ("table", "json", "csv"))
@@ -542,7 +605,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="aim for the goal line (default) or the requirement line")
     g.add_argument("--exclude", action="append", default=[], metavar="WORD_OR_ID",
                    help="leave out foods: a food id or a word in the description; repeatable")
-    g.add_argument("--days", type=int, default=None, help="days the plan covers")
+    g.add_argument("--days", type=_whole("--days"), default=None, help="days the plan covers")
     _add_format(g)
     g.set_defaults(func=_suggest)
 
@@ -557,14 +620,18 @@ def make_parser() -> argparse.ArgumentParser:
         "  b12-planner project-stores --absorbed 0.2 --initial 1500 --condition "
         "pernicious_anemia --format json",
         formatter_class=_RAW)
-    p.add_argument("--absorbed", type=float, required=True, help="absorbed B12 [µg/day]")
-    p.add_argument("--years", type=float, default=None, help="years to project (default 10)")
-    p.add_argument("--days", type=int, default=None, help="days to project, instead of years")
-    p.add_argument("--initial", type=float, default=None,
+    p.add_argument("--absorbed", type=_number("--absorbed"), required=True,
+                   help="absorbed B12 [µg/day]")
+    p.add_argument("--years", type=_number("--years"), default=None,
+                   help="years to project, up to 100 (default 10)")
+    p.add_argument("--days", type=_whole("--days"), default=None,
+                   help="days to project, instead of years (1 to 36,525)")
+    p.add_argument("--initial", type=_number("--initial"), default=None,
                    help="store at the start [µg] (default: estimated from --diet, "
                    "--years-without-b12, --pregnant and --condition; 2500 for a mixed diet)")
     p.add_argument("--diet", default="omnivore", help="diet, for the starting estimate")
-    p.add_argument("--years-without-b12", type=float, default=0.0, metavar="YEARS",
+    p.add_argument("--years-without-b12", type=_number("--years-without-b12"), default=0.0,
+                   metavar="YEARS",
                    help="years on a diet without a reliable B12 source before now")
     p.add_argument("--pregnant", action="store_true",
                    help="pregnant (the store does not protect the baby)")
@@ -579,8 +646,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+    try:
+        text = str(exc).strip() or type(exc).__name__
+    except Exception:  # noqa: BLE001 - a message that cannot be made is no reason to crash
+        text = type(exc).__name__
+    line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    return line if len(line) <= MAX_ERROR_LINE else line[:MAX_ERROR_LINE - 1] + "…"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -604,3 +675,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback, never exit code 1
+        # (1 means "not adequate"; anything unforeseen is 2, like bad input)
+        print(f"error: {type(exc).__name__}: {_one_line(exc)} (this is a bug in "
+              "b12-planner; please report it with the command you ran)", file=sys.stderr)
+        return EXIT_BAD_INPUT

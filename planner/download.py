@@ -42,6 +42,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from planner._files import publish_staged
+
 logger = logging.getLogger(__name__)
 
 SR28_DIR = "sr28"
@@ -143,7 +145,9 @@ class DownloadReport:
 
     def summary(self) -> str:
         """A few lines for the command line."""
-        lines = [f"{name}: ok ({how})" for name, how in self.verified.items()]
+        lines = [f"{name}: ok ({how})" if how != "unchecked" else
+                 f"{name}: installed, NOT verified (no checksum or size was known to check "
+                 "it against)" for name, how in self.verified.items()]
         lines += [f"installed {t} -> {p}" for t, p in self.installed.items()]
         if self.out_dir is not None:
             lines.append(f"built {', '.join(self.built_files) or 'nothing'} in {self.out_dir}")
@@ -212,6 +216,40 @@ def make_session(retries: int = 3, backoff_factor: float = 0.5) -> requests.Sess
 
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+_CONTENT_RANGE_TOTAL = re.compile(r"bytes\s+(?:\*|\d+-\d+)/(\d+)")
+#: Suffix of the file beside a partial download that keeps the server's validator.
+VALIDATOR_SUFFIX = ".validator"
+
+
+def _validator_path(part: Path) -> Path:
+    return part.with_name(part.name + VALIDATOR_SUFFIX)
+
+
+def _write_validator(part: Path, headers: Any) -> None:
+    """Keep the reply's ETag (a strong one) or Last-Modified, for If-Range on resuming."""
+    etag = headers.get("ETag") or ""
+    value = etag if etag.startswith('"') else headers.get("Last-Modified") or ""
+    path = _validator_path(part)
+    if value:
+        path.write_text(value, encoding="utf-8")
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _read_validator(part: Path) -> str | None:
+    try:
+        value = _validator_path(part).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return value if value and value.isascii() and value.isprintable() else None
+
+
+def _discard(part: Path) -> None:
+    """Delete a partial download and its validator."""
+    for path in (part, _validator_path(part)):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _progress_bar(progress: bool, total: int | None, initial: int, desc: str) -> Any:
@@ -263,32 +301,64 @@ def fetch(
     expected: int | None = None
     resumed = False
     reason = ""
-    for attempt in range(1, max(1, attempts) + 1):
+    restarted = False
+    attempt = 0
+    while attempt < max(1, attempts):
+        attempt += 1
         have = part.stat().st_size if part.exists() else 0
+        validator = _read_validator(part) if have else None
+        if have and validator is None and not source.sha256:
+            # Without a validator for If-Range (and no checksum to catch it afterwards),
+            # the rest could come from another version of the file: start again.
+            logger.info("%s: partial file without a validator; restarting", source.filename)
+            _discard(part)
+            have = 0
         headers = {"Accept-Encoding": "identity"}
         if have:
             headers["Range"] = f"bytes={have}-"
+            if validator:
+                headers["If-Range"] = validator
         error: BaseException | None = None
         try:
             with session.get(source.url, headers=headers, stream=True, timeout=timeout) as resp:
                 if resp.status_code == 416 and have:
-                    # Nothing past what we have: the partial file may be complete.
-                    total = _CONTENT_RANGE.search(resp.headers.get("Content-Range", "") + " ")
-                    return (int(total.group(3)) if total and total.group(3) != "*"
-                            else have), True
+                    # Nothing past what we have: complete only if the server's size is ours.
+                    total = _CONTENT_RANGE_TOTAL.search(resp.headers.get("Content-Range", ""))
+                    if total and int(total.group(1)) == have:
+                        return have, True
+                    if restarted:
+                        raise DownloadError(f"{source.url}: the server refused the download "
+                                            "(HTTP 416) even from the start.")
+                    logger.info("%s: the partial file does not fit the server's (%s); "
+                                "restarting", source.filename,
+                                resp.headers.get("Content-Range", "no size given"))
+                    _discard(part)
+                    restarted = True
+                    attempt -= 1  # a stale partial file is not a failed try
+                    continue
                 if resp.status_code == 206 and have:
                     match = _CONTENT_RANGE.search(resp.headers.get("Content-Range", ""))
+                    etag = resp.headers.get("ETag")
+                    if validator and validator.startswith('"') and etag and etag != validator:
+                        # A server that ignored If-Range: the rest is of another version.
+                        logger.info("%s: the file changed on the server; restarting",
+                                    source.filename)
+                        _discard(part)
+                        continue
                     if not match or int(match.group(1)) != have:
                         logger.info("%s: server sent another range; restarting", source.filename)
-                        part.unlink()
+                        _discard(part)
                         continue
                     mode = "ab"
                     expected = int(match.group(3)) if match.group(3) != "*" else None
                     resumed = True
                 elif resp.status_code == 200:
+                    # A whole file (also when If-Range found that the file changed).
                     mode, have = "wb", 0
                     length = resp.headers.get("Content-Length")
-                    expected = int(length) if length and length.isdigit() else None
+                    expected = int(length) if length and length.isascii() and length.isdigit() \
+                        else None
+                    _write_validator(part, resp.headers)
                 else:
                     raise DownloadError(f"{source.url}: the server answered HTTP "
                                         f"{resp.status_code} {resp.reason or ''}".rstrip() + ".")
@@ -314,8 +384,7 @@ def fetch(
         logger.info("%s: attempt %d stopped (%s)", source.filename, attempt, reason)
     size = part.stat().st_size if part.exists() else 0
     if size == 0:
-        with contextlib.suppress(OSError):
-            part.unlink()
+        _discard(part)
         raise DownloadError(
             f"Cannot download {source.filename} from {source.url} ({reason}). Check the "
             "internet connection and the URL, or pass --from DIR with the files fetched "
@@ -344,8 +413,11 @@ def verify(path: Path, source: Source, announced_size: int | None = None) -> str
     Returns
     -------
     str
-        How it was checked: ``"sha256"``, ``"size"`` (manifest), ``"content-length"``, or
-        ``"unchecked"`` (nothing was known to compare with).
+        How it was checked: ``"sha256"``, ``"size"`` (manifest) or ``"content-length"``,
+        followed by ``" + zip CRC"`` for a zip or a workbook whose every member was read
+        back against its CRC (``"zip CRC"`` alone when no size was known), or
+        ``"unchecked"``: nothing was known to compare with. Unchecked data is never
+        reported as checked (:meth:`DownloadReport.summary` says "NOT verified").
 
     Raises
     ------
@@ -377,13 +449,43 @@ def verify(path: Path, source: Source, announced_size: int | None = None) -> str
                 "deleted and nothing was installed. USDA may have re-posted the file (update "
                 "the manifest) or the download was corrupted (run the command again).")
         how = "sha256"
-    if source.unpack and not zipfile.is_zipfile(path):
-        path.unlink()
-        raise DownloadError(f"{source.filename} is not a zip archive (an error page instead of "
-                            "the file?); it was deleted. Check the URL.")
+    if source.unpack or _is_zip_format(source.filename):
+        problem = _zip_problem(path, workbook=source.filename.lower().endswith(".xlsx"))
+        if problem:
+            path.unlink()
+            raise DownloadError(f"{source.filename} {problem}; it was deleted. Check the URL, "
+                                "then run the command again.")
+        if how != "sha256":
+            how = f"{how} + zip CRC" if how else "zip CRC"
     if not how:
         logger.warning("%s: no size or checksum known; not verified", source.filename)
     return how or "unchecked"
+
+
+def _is_zip_format(name: str) -> bool:
+    return name.lower().endswith((".zip", ".xlsx"))
+
+
+def _zip_problem(path: Path, workbook: bool = False) -> str | None:
+    """Why ``path`` is not a whole zip archive (or Excel workbook), or None.
+
+    Every member is read back and compared with its CRC-32, so a download cut short (even
+    one without a Content-Length to compare with) or corrupted is found.
+    """
+    if not zipfile.is_zipfile(path):
+        return ("is not a zip archive (an error page instead of the file, or a download cut "
+                "short?)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        return f"is damaged ({exc})"
+    if bad is not None:
+        return f"is damaged (member {bad!r} fails its CRC check)"
+    if workbook and "[Content_Types].xml" not in names:
+        return "is a zip archive but not an Excel workbook"
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -504,7 +606,8 @@ def build_into(out_dir: Path, sr28_dir: Path, fndds_dir: Path,
                build_fn: BuildFn | None = None) -> list[str]:
     """Run the build into a temporary folder beside ``out_dir``, then move its files in.
 
-    If the build fails, ``out_dir`` is untouched and the temporary folder is removed.
+    If the build fails, ``out_dir`` is untouched and the temporary folder is removed. The
+    files are moved in together (:func:`planner._files.publish_staged`).
 
     Returns
     -------
@@ -525,14 +628,8 @@ def build_into(out_dir: Path, sr28_dir: Path, fndds_dir: Path,
         produced = sorted(p for p in tmp.rglob("*") if p.is_file())
         if not produced:
             raise DownloadError(f"The build wrote no files; {out_dir} was not changed.")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        names = []
-        for p in produced:
-            rel = p.relative_to(tmp)
-            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(p, out_dir / rel)
-            names.append(str(rel))
-        return names
+        # All files together: a crash while moving them in is finished by the next load.
+        return publish_staged(out_dir, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -679,8 +776,7 @@ def _install(dest: Path, ready: list[tuple[Source, Path | None, Path | None]],
         raise
     for _src, file, _ in ready:  # installed: the fetched copies are no longer needed
         if file is not None:
-            with contextlib.suppress(OSError):
-                file.unlink()
+            _discard(file)
     with contextlib.suppress(OSError):
         (dest / PARTIAL_DIR).rmdir()
 

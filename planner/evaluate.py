@@ -29,9 +29,9 @@ from planner.absorption import (
     absorbed_doses,
     minutes_of_day,
 )
-from planner.errors import InputError
+from planner.errors import InputError, shorten
 from planner.foods import FoodTable
-from planner.plan import validate_plan
+from planner.plan import MAX_DAY, validate_plan
 from planner.profile import Profile
 from planner.recommendations import Recommendation, recommended_intake
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
@@ -122,10 +122,11 @@ def _span(first: int, last: int, days: object) -> int:
         raise InputError(f"days must be a whole number of days, not {days!r}.")
     try:
         d = float(days)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"days must be a whole number of days, not {days!r}.") from None
-    if math.isnan(d) or d != int(d) or d < 1:
-        raise InputError(f"days must be a whole number of days (1 or more), not {days!r}.")
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"days must be a whole number of days, not {shorten(days)}.") from None
+    if not math.isfinite(d) or d != int(d) or not 1 <= d <= MAX_DAY:
+        raise InputError(f"days must be a whole number of days from 1 to {MAX_DAY} (ten "
+                         f"years, the longest plan), not {shorten(days)}.")
     if int(d) < need:
         raise InputError(
             f"days={int(d)} is shorter than the plan, which runs over {need} days "

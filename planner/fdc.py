@@ -29,12 +29,18 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import email.utils
+import io
 import json
 import logging
 import math
 import os
 import re
+import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -44,11 +50,14 @@ from typing import Any, NamedTuple
 import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from planner.diet import text_evidence
-from planner.errors import InputError
+from planner.errors import InputError, shorten
+from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, clean_text
 from planner.reliability import b12_reliability, fortified_b12
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
@@ -191,10 +200,23 @@ def _number_key(value: Any) -> str | None:
 
 
 def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A whole number (an int, a whole float, or digits 0-9), else None: ``1.5``, ``inf``,
+    ``True`` and ``"١٢"`` are not ids or counts."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**63 else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.lstrip("+-").isdigit() and len(text) <= 19:
+            return int(text)
+    return None
+
+
+#: Largest FDC id accepted (FDC's ids have at most 7 digits in 2025; room for growth).
+MAX_FDC_ID = 10**12
 
 
 def _float_or_nan(value: Any) -> float:
@@ -234,7 +256,8 @@ def nutrient_entries(food: Mapping[str, Any]) -> list[tuple[str | None, int | No
         gives none (unknown, not zero).
     """
     out = []
-    for item in food.get("foodNutrients") or []:
+    items = food.get("foodNutrients")
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, Mapping):
             continue
         nested = item.get("nutrient")
@@ -270,7 +293,23 @@ def _pick(entries: Sequence[tuple[str | None, int | None, str, float]],
 
 
 def _text(value: Any) -> str:
-    return " ".join(str(value).split()) if value not in (None, "") else ""
+    """Text of a reply field: blanks collapsed, control characters removed, at most
+    :data:`planner.plan.MAX_TEXT` characters (the longest a plan cell may hold)."""
+    return clean_text(value) if value not in (None, "") else ""
+
+
+#: Plausible range of each amount per 100 g; outside it FDC's value is taken as an error
+#: and the amount as unknown (NaN). B12: :data:`planner.plan.MAX_B12_UG_PER_100G`;
+#: energy: pure fat has 900 kcal; protein: at most the weight itself.
+_PLAUSIBLE = {"b12": MAX_B12_UG_PER_100G, "kcal": 1000.0, "protein": 100.0}
+
+
+def _plausible(value: float, what: str, fdc_id: int) -> float:
+    if math.isnan(value) or 0 <= value <= _PLAUSIBLE[what]:
+        return value
+    logger.warning("FDC %s: %s %r per 100 g is implausible; taken as unknown", fdc_id, what,
+                   value)
+    return math.nan
 
 
 def _category(food: Mapping[str, Any]) -> str:
@@ -418,17 +457,17 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(food, Mapping):
         raise FdcBadResponse(f"Expected a food object from FoodData Central, got {type(food)}.")
     fdc_id = _int_or_none(food.get("fdcId"))
-    if fdc_id is None or fdc_id <= 0:
+    if fdc_id is None or not 0 < fdc_id <= MAX_FDC_ID:
         raise FdcBadResponse("A food in FoodData Central's reply has no valid fdcId.")
     entries = nutrient_entries(food)
-    b12 = _pick(entries, _B12, _TO_UG)
-    added = _pick(entries, _B12_ADDED, _TO_UG)
+    b12 = _plausible(_pick(entries, _B12, _TO_UG), "b12", fdc_id)
+    added = _plausible(_pick(entries, _B12_ADDED, _TO_UG), "b12", fdc_id)
     kcal = math.nan
     for ident in _ENERGY:
-        kcal = _pick(entries, ident, _TO_KCAL)
+        kcal = _plausible(_pick(entries, ident, _TO_KCAL), "kcal", fdc_id)
         if not math.isnan(kcal):
             break
-    protein = _pick(entries, _PROTEIN, _TO_G)
+    protein = _plausible(_pick(entries, _PROTEIN, _TO_G), "protein", fdc_id)
     description = _text(food.get("description")) or f"FDC food {fdc_id}"
     category = _category(food)
     ingredients = _text(food.get("ingredients")) or None
@@ -458,6 +497,8 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _GRAM_UNITS = {"g", "grm", "gram", "grams", "gr"}
+#: Longest portion label kept [characters] (as :data:`planner.userfoods.MAX_LABEL`).
+_MAX_LABEL = 100
 _ML_UNITS = {"ml", "mlt", "milliliter", "millilitre", "milliliters", "millilitres"}
 
 
@@ -478,25 +519,30 @@ def parse_fdc_portions(food: Mapping[str, Any]) -> list[dict[str, Any]]:
         (water-like drinks; plant milks are within about 3 %). Other units give no row.
         Detail replies of SR Legacy, Foundation and Survey foods give ``foodPortions``.
     """
+    if not isinstance(food, Mapping):
+        return []
     fdc_id = _int_or_none(food.get("fdcId"))
     food_id = f"fdc:{fdc_id}"
     rows: list[dict[str, Any]] = []
     size = _float_or_nan(food.get("servingSize"))
     unit = _norm_unit(food.get("servingSizeUnit"))
-    if not math.isnan(size) and size > 0 and (unit in _GRAM_UNITS or unit in _ML_UNITS):
+    if not math.isnan(size) and 0 < size <= MAX_GRAMS and (unit in _GRAM_UNITS
+                                                           or unit in _ML_UNITS):
         shown_unit = "g" if unit in _GRAM_UNITS else "ml"
-        label = _text(food.get("householdServingFullText")) or f"{size:g} {shown_unit}"
+        label = _text(food.get("householdServingFullText"))[:_MAX_LABEL] \
+            or f"{size:g} {shown_unit}"
         rows.append({"food_id": food_id, "seq": 1, "label": label, "grams": size})
     elif not math.isnan(size):
         logger.debug("FDC %s: serving unit %r not converted to grams", food_id, unit)
     measures: list[dict[str, Any]] = []
-    for i, portion in enumerate(food.get("foodPortions") or [], start=1):
+    listed = food.get("foodPortions")
+    for i, portion in enumerate(listed if isinstance(listed, list) else [], start=1):
         if not isinstance(portion, Mapping):
             continue
         grams = _float_or_nan(portion.get("gramWeight"))
-        if math.isnan(grams) or grams <= 0:
+        if math.isnan(grams) or grams <= 0 or grams > MAX_GRAMS:
             continue
-        label = _text(portion.get("portionDescription"))
+        label = _text(portion.get("portionDescription"))[:_MAX_LABEL]
         if not label or label.lower() == "quantity not specified":
             amount = _float_or_nan(portion.get("amount"))
             measure = portion.get("measureUnit") or {}
@@ -505,7 +551,7 @@ def parse_fdc_portions(food: Mapping[str, Any]) -> list[dict[str, Any]]:
                 measure_name = ""
             parts = [f"{amount:g}" if not math.isnan(amount) else "", measure_name,
                      _text(portion.get("modifier"))]
-            label = " ".join(p for p in parts if p) or label or f"{grams:g} g"
+            label = (" ".join(p for p in parts if p) or label)[:_MAX_LABEL] or f"{grams:g} g"
         seq = _int_or_none(portion.get("sequenceNumber")) or i
         measures.append({"food_id": food_id, "seq": seq, "label": label, "grams": grams})
     # USDA's order, numbered after the branded serving (which comes first).
@@ -599,22 +645,96 @@ def resolve_api_key(api_key: str | None = None) -> str | None:
     return None
 
 
+_KEY_CHARS = re.compile(r"[!-~]+")  # printable ASCII without blanks
+
+
+def key_problem(api_key: str | None) -> str | None:
+    """Why ``api_key`` cannot be sent as an HTTP header, or None when it can.
+
+    FDC's keys are 40 letters and digits. A key pasted with a line break inside, or with a
+    character outside plain ASCII (a typographic quote, a non-Latin letter), cannot go in a
+    header: it would make ``requests`` raise an error that repeats the key. The message
+    never contains the key.
+    """
+    if not api_key:
+        return None
+    if _KEY_CHARS.fullmatch(api_key):
+        return None
+    if any(c in api_key for c in "\r\n"):
+        what = "a line break"
+    elif any(c.isspace() for c in api_key):
+        what = "a blank"
+    elif not api_key.isascii():
+        what = "a character other than plain letters and digits (e.g. a typographic quote)"
+    else:
+        what = "a control character"
+    return (f"The FoodData Central API key contains {what}, so it cannot be sent. Copy the "
+            f"key again from the e-mail (40 letters and digits) into {API_KEY_ENV}.")
+
+
 def _scrub(text: str, secret: str | None) -> str:
+    """``text`` without the key, also as Python would quote it in a message."""
     if secret:
-        text = text.replace(secret, "***")
+        for form in {secret, repr(secret)[1:-1], secret.encode("unicode_escape").decode(),
+                     ascii(secret)[1:-1]}:
+            if form:
+                text = text.replace(form, "***")
     return text
 
 
 # ---------------------------------------------------------------------------------------
 # Retry policy
 # ---------------------------------------------------------------------------------------
-class _FdcRetry(Retry):
-    """urllib3 Retry that gives up at once when Retry-After exceeds ``retry_after_max``.
+def retry_after_seconds(value: Any, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait, or None when it cannot be read.
 
-    urllib3 alone would cap the wait and retry anyway; FDC blocks an over-limit key for up to
-    an hour, so retrying after the cap only spends more of the quota. The caller then gets
-    :class:`FdcRateLimited` with the server's ``Retry-After``.
+    Both forms of RFC 9110 section 10.2.3 are read: a number of seconds ("120") and an
+    HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"; a date in the past is 0 s).
     """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"[0-9]{1,15}(?:\.[0-9]+)?", text):
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:  # pragma: no cover - older Pythons
+        return None
+    if when.tzinfo is None:
+        return None  # RFC 9110 dates are GMT; one without a zone is not a valid date
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def wait_words(seconds: float) -> str:
+    """A wait in the unit a person would use: "about 40 seconds", "about 2 hours"."""
+    if seconds < 90:
+        return f"about {max(1, math.ceil(seconds))} seconds"
+    if seconds < 90 * 60:
+        return f"about {math.ceil(seconds / 60)} minutes"
+    if seconds < 48 * 3600:
+        return f"about {math.ceil(seconds / 3600)} hours"
+    if seconds < 60 * 86400:
+        return f"about {math.ceil(seconds / 86400)} days"
+    return "much later (the server asked for more than two months)"
+
+
+class _FdcRetry(Retry):
+    """urllib3 Retry that gives up at once when a wait would be too long.
+
+    * ``Retry-After`` above ``retry_after_max`` (seconds or an HTTP date): urllib3 alone
+      would cap the wait and retry anyway; FDC blocks an over-limit key for up to an hour,
+      so retrying after the cap only spends more of the quota. The caller then gets
+      :class:`FdcRateLimited` with the server's ``Retry-After``.
+    * a ``Retry-After`` that cannot be read is ignored (plain back-off), not an error;
+    * any wait that would end after the client's overall deadline.
+    """
+
+    def get_retry_after(self, response: Any) -> float | None:  # noqa: D102
+        raw = response.headers.get("Retry-After") if response.headers else None
+        seconds = retry_after_seconds(raw)
+        return None if seconds is None else min(seconds, self.retry_after_max)
 
     def increment(  # noqa: D102
         self,
@@ -625,18 +745,124 @@ class _FdcRetry(Retry):
         _pool: Any = None,
         _stacktrace: Any = None,
     ) -> Retry:
-        if response is not None:
-            wait = self.get_retry_after(response) if self.respect_retry_after_header else None
+        if response is not None and self.respect_retry_after_header:
             raw = response.headers.get("Retry-After") if response.headers else None
-            if raw is not None and wait is not None:
-                try:
-                    asked = float(raw)
-                except ValueError:  # an HTTP date: urllib3 already capped it
-                    asked = wait
-                if asked > self.retry_after_max:
-                    raise MaxRetryError(_pool, url or "", ResponseError(
-                        f"Retry-After {raw} s exceeds the {self.retry_after_max} s cap"))
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+            asked = retry_after_seconds(raw)
+            if asked is not None and asked > self.retry_after_max:
+                raise MaxRetryError(_pool, url or "", ResponseError(
+                    f"Retry-After {asked:.0f} s exceeds the {self.retry_after_max} s cap"))
+        new = super().increment(method, url, response, error, _pool, _stacktrace)
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            wait = (new.get_retry_after(response) if response is not None else None) \
+                or new.get_backoff_time()
+            if time.monotonic() + wait >= deadline:
+                raise MaxRetryError(_pool, url or "", error or ResponseError(
+                    "no time left before the deadline for another try"))
+        return new
+
+
+# ---------------------------------------------------------------------------------------
+# An overall deadline per request
+# ---------------------------------------------------------------------------------------
+#: When the request being made must be done (``time.monotonic()``), or None.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "fdc_deadline", default=None)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Reads a socket, never waiting past the deadline of the request in progress.
+
+    A socket's read timeout starts again with every byte, so a server that sends one byte
+    every few seconds is never timed out; this reader shortens each wait to the time left.
+    """
+
+    def __init__(self, owner: _DeadlineSocket):
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        sock = self._owner.sock
+        deadline = _DEADLINE.get()
+        if deadline is None:
+            return sock.recv_into(buffer)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the reply did not arrive before the overall deadline")
+        old = sock.gettimeout()
+        sock.settimeout(left if old is None else min(old, left))
+        try:
+            return sock.recv_into(buffer)
+        finally:
+            sock.settimeout(old)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._owner.reader_closed()
+        super().close()
+
+
+class _DeadlineSocket:
+    """A connected socket whose binary reading files are :class:`_DeadlineReader`\\ s.
+
+    As with :meth:`socket.socket.makefile`, the socket stays open until it and every file
+    made from it are closed (http.client closes the connection before the body is read).
+    """
+
+    def __init__(self, sock: Any):
+        self.sock = sock
+        self._readers = 0
+        self._closing = False
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **kw: Any) -> Any:
+        if mode.replace("b", "") != "r" or "b" not in mode:
+            return self.sock.makefile(mode, buffering, **kw)
+        self._readers += 1
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def reader_closed(self) -> None:
+        self._readers -= 1
+        if self._closing and self._readers <= 0:
+            self.sock.close()
+
+    def close(self) -> None:
+        self._closing = True
+        if self._readers <= 0:
+            self.sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sock, name)
+
+
+class _DeadlineHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _DeadlineSocket(self.sock)
+
+
+class _DeadlineHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _DeadlineSocket(self.sock)
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """HTTPAdapter whose connections honour the overall deadline (:data:`_DEADLINE`)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:  # noqa: D102
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool,
+                                                   "https": _DeadlineHTTPSPool}
 
 
 def make_retry(retries: int = 3, backoff_factor: float = 0.5, retry_after_max: int = 60) -> Retry:
@@ -677,7 +903,7 @@ def _json_ok(response: requests.Response) -> bool:
     """Cache filter: store only replies that are valid JSON."""
     try:
         json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return True
 
@@ -702,13 +928,19 @@ class FdcClient:
     backoff_factor : float
         Back-off base [s]: waits are ``backoff_factor * 2**n``.
     retry_after_max : int
-        Longest ``Retry-After`` honoured [s]; a longer one fails at once with
-        :class:`FdcRateLimited` instead of blocking.
+        Longest ``Retry-After`` honoured [s]; a longer one (in seconds or as an HTTP date)
+        fails at once with :class:`FdcRateLimited` instead of blocking.
+    deadline : float
+        Longest time one call may take in all, retries included [s]. The read timeout
+        alone does not bound it: it starts again with every byte, so a server sending a
+        byte every few seconds could hold a call for minutes. After the deadline the call
+        fails with :class:`FdcTimeout`.
     cache : bool
         Keep a disk cache of successful replies so a food looked up once works offline.
     cache_dir : path, optional
         Folder of the cache; default ``planner._paths.user_dir()``. The cache is the SQLite
-        file ``fdc-cache.sqlite`` there.
+        file ``fdc-cache.sqlite`` there. A folder where it cannot be written (read-only,
+        full) means no cache, not an error (``cache_problem`` says why).
     expire_after : timedelta
         Age after which a cached reply is fetched again; a stale copy is still used when the
         network fails.
@@ -725,6 +957,7 @@ class FdcClient:
         retries: int = 3,
         backoff_factor: float = 0.5,
         retry_after_max: int = 60,
+        deadline: float = 60.0,
         cache: bool = True,
         cache_dir: str | Path | None = None,
         expire_after: timedelta = timedelta(days=30),
@@ -733,25 +966,57 @@ class FdcClient:
         self._api_key = resolve_api_key(api_key)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        if isinstance(deadline, bool) or not (isinstance(deadline, int | float)
+                                              and 0 < deadline <= 3600):
+            raise InputError(f"deadline must be a number of seconds from 0 to 3600, not "
+                             f"{shorten(deadline)}.")
+        self.deadline = float(deadline)
         self.cache_path: Path | None = None
+        #: Why the disk cache is off although it was asked for ("" when it is on).
+        self.cache_problem = ""
+        self._retry = make_retry(retries, backoff_factor, retry_after_max)
         if session is None:
             session = self._make_session(cache, cache_dir, expire_after)
-        adapter = HTTPAdapter(max_retries=make_retry(retries, backoff_factor, retry_after_max))
+        self._mount(session)
+        self.session = session
+
+    def _mount(self, session: requests.Session) -> None:
+        adapter = _DeadlineAdapter(max_retries=self._retry)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
-        self.session = session
+
+    def _drop_cache(self, exc: BaseException) -> None:
+        """Go on without the disk cache (it cannot be opened or written)."""
+        self.cache_problem = (f"The FoodData Central cache in {self.cache_path} cannot be used "
+                              f"({type(exc).__name__}: {shorten(str(exc), 200)}); looking "
+                              "foods up without it.")
+        logger.warning("%s", self.cache_problem)
+        old, self.session = self.session, requests.Session()
+        self._mount(self.session)
+        with contextlib.suppress(Exception):
+            old.close()
 
     def _make_session(self, cache: bool, cache_dir: str | Path | None,
                       expire_after: timedelta) -> requests.Session:
         if not cache:
             return requests.Session()
-        from requests_cache import CachedSession
-
         from planner._paths import user_dir
 
         folder = Path(cache_dir) if cache_dir is not None else user_dir()
-        folder.mkdir(parents=True, exist_ok=True)
         self.cache_path = folder / "fdc-cache.sqlite"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return self._cached_session(folder, expire_after)
+        except (OSError, sqlite3.Error) as exc:  # read-only or full folder, a damaged file
+            self.cache_problem = (f"The FoodData Central cache in {self.cache_path} cannot be "
+                                  f"used ({type(exc).__name__}: {shorten(str(exc), 200)}); "
+                                  "looking foods up without it.")
+            logger.warning("%s", self.cache_problem)
+            return requests.Session()
+
+    def _cached_session(self, folder: Path, expire_after: timedelta) -> requests.Session:
+        from requests_cache import CachedSession
+
         return CachedSession(
             str(folder / "fdc-cache"),
             backend="sqlite",
@@ -808,46 +1073,74 @@ class FdcClient:
                 f"{KEY_SIGNUP_URL} and set it in the {API_KEY_ENV} environment variable "
                 "(or in .streamlit/secrets.toml as FDC_API_KEY)."
             )
+        problem = key_problem(self._api_key)
+        if problem:  # before any request: such a key would end in an error repeating it
+            raise FdcKeyInvalid(problem)
         url = f"{self.base_url}/{path.lstrip('/')}"
         what = what or path
-        error: FdcError | None = None
+        token = _DEADLINE.set(time.monotonic() + self.deadline)
         try:
-            response = self.session.get(
-                url, params=dict(params or {}), timeout=self.timeout, allow_redirects=False,
-                headers={"X-Api-Key": self._api_key, "Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
-            reason = _scrub(f"{type(exc).__name__}: {exc}", self._api_key)
-            if _is_timeout(exc):
-                error = self._error(
-                    FdcTimeout,
-                    f"FoodData Central did not answer in time ({what}; timeout "
-                    f"{self.timeout} s). Try again later; foods looked up before still work "
-                    f"offline. ({reason})",
-                )
-            else:
-                error = self._error(
-                    FdcNetworkError,
-                    f"Cannot reach FoodData Central at {self.base_url} ({what}). Check the "
-                    f"internet connection; foods looked up before still work offline. "
-                    f"({reason})",
-                )
-        if error is not None:  # raised outside the except block: no chained request object
-            raise error
+            response = self._get(url, params, what)
+        finally:
+            _DEADLINE.reset(token)
         from_cache = bool(getattr(response, "from_cache", False))
         logger.debug("FDC GET %s %s -> %s%s", path, dict(params or {}), response.status_code,
                      " (cache)" if from_cache else "")
         if response.status_code == 200:
+            error: FdcError | None = None
             try:
                 return response.json()
-            except ValueError:
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
                 snippet = _scrub(response.text[:80], self._api_key)
-                raise self._error(
+                why = ("is nested too deeply" if isinstance(exc, RecursionError)
+                       else f"is not valid JSON, starting {snippet!r}")
+                error = self._error(
                     FdcBadResponse,
-                    f"FoodData Central sent a reply that is not valid JSON ({what}), "
-                    f"starting {snippet!r}. Try again later.",
-                ) from None
+                    f"FoodData Central sent a reply that {why} ({what}). Try again later.")
+            raise error
         raise self._status_error(response, what)
+
+    def _get(self, url: str, params: Mapping[str, Any] | None, what: str) -> requests.Response:
+        """The response, its body read within the deadline; every failure an FdcError."""
+        error: FdcError | None = None
+        for attempt in (1, 2):
+            try:
+                response = self.session.get(
+                    url, params=dict(params or {}), timeout=self.timeout,
+                    allow_redirects=False,
+                    headers={"X-Api-Key": self._api_key, "Accept": "application/json"},
+                )
+                response.content  # noqa: B018 - read the body now, within the deadline
+                return response
+            except sqlite3.Error as exc:  # the cache became unusable (read-only, full, damaged)
+                if attempt == 1 and self.cache_path is not None and not self.cache_problem:
+                    self._drop_cache(exc)
+                    continue
+                error = self._error(FdcError, f"FoodData Central's cache failed ({what}; "
+                                    f"{type(exc).__name__}: {shorten(str(exc), 200)}).")
+            except requests.RequestException as exc:
+                reason = shorten(_scrub(f"{type(exc).__name__}: {exc}", self._api_key), 300)
+                if _is_timeout(exc):
+                    error = self._error(
+                        FdcTimeout,
+                        f"FoodData Central did not answer in time ({what}; timeout "
+                        f"{self.timeout} s, at most {self.deadline:g} s in all). Try again "
+                        f"later; foods looked up before still work offline. ({reason})",
+                    )
+                else:
+                    error = self._error(
+                        FdcNetworkError,
+                        f"Cannot reach FoodData Central at {self.base_url} ({what}). Check "
+                        f"the internet connection; foods looked up before still work "
+                        f"offline. ({reason})",
+                    )
+            except (ValueError, UnicodeError, OSError, RecursionError, TypeError) as exc:
+                reason = shorten(_scrub(f"{type(exc).__name__}: {exc}", self._api_key), 300)
+                error = self._error(FdcError, f"The request to FoodData Central failed ({what}; "
+                                    f"{reason}).")
+            break
+        assert error is not None
+        raise error  # outside the except blocks: no chained request object with the key
 
     def _status_error(self, response: requests.Response, what: str) -> FdcError:
         status = response.status_code
@@ -856,11 +1149,11 @@ class FdcClient:
             body = response.json()
             err = body.get("error") if isinstance(body, Mapping) else None
             if isinstance(err, Mapping):
-                code = str(err.get("code") or "")
+                code = str(err.get("code") or "")[:60]
                 server_msg = str(err.get("message") or "")
             elif isinstance(body, Mapping):
                 server_msg = str(body.get("message") or body.get("error") or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
         detail = f" ({code})" if code else ""
         if status == 403 and code == "API_KEY_MISSING":
@@ -873,8 +1166,9 @@ class FdcClient:
                 f"{API_KEY_ENV} value for typos, or get a free key at {KEY_SIGNUP_URL}.",
             )
         if status == 429:
-            retry_after = _float_or_nan(response.headers.get("Retry-After"))
-            wait = (f" Try again in about {math.ceil(retry_after / 60)} minute(s)."
+            seconds = retry_after_seconds(response.headers.get("Retry-After"))
+            retry_after = math.nan if seconds is None else seconds
+            wait = (f" Try again in {wait_words(retry_after)}."
                     if not math.isnan(retry_after) else " Try again in an hour.")
             return self._error(
                 FdcRateLimited,
@@ -887,7 +1181,7 @@ class FdcClient:
             return self._error(FdcNotFound, f"FoodData Central has no {what} (HTTP 404). "
                                "Check the FDC id; search to find the food.")
         if 300 <= status < 400:
-            where = response.headers.get("Location", "?")
+            where = shorten(response.headers.get("Location", "?"), 200)
             return self._error(FdcError, f"FoodData Central redirected {what} to {where}; "
                                "not followed (the key is never sent to another address). "
                                "Check the base URL.")
@@ -895,7 +1189,7 @@ class FdcClient:
             return self._error(FdcServerError, f"FoodData Central had a server error "
                                f"(HTTP {status}) for {what}, even after retries. "
                                "Try again later.")
-        msg = f": {server_msg[:200]}" if server_msg else ""
+        msg = f": {' '.join(server_msg[:200].split())}" if server_msg else ""
         return self._error(FdcError, f"FoodData Central rejected the request for {what} "
                            f"(HTTP {status}{detail}){msg}.")
 
@@ -906,10 +1200,10 @@ class FdcClient:
         """Raw ``/foods/search`` reply (see :meth:`search` for the parameters)."""
         if not isinstance(query, str) or not query.strip():
             raise InputError("FDC search: type a food name to search for.")
-        if not 1 <= int(page_size) <= MAX_PAGE_SIZE:
-            raise InputError(f"FDC search: page_size must be 1-{MAX_PAGE_SIZE}, not {page_size}.")
-        if int(page_number) < 1:
-            raise InputError(f"FDC search: page_number starts at 1, not {page_number}.")
+        if len(query) > 1000:
+            raise InputError("FDC search: the search text is longer than 1,000 characters.")
+        page_size = _whole(page_size, "page_size", 1, MAX_PAGE_SIZE)
+        page_number = _whole(page_number, "page_number", 1, 10_000)
         params: dict[str, Any] = {"query": query.strip(), "pageSize": int(page_size),
                                   "pageNumber": int(page_number)}
         if data_types:
@@ -923,7 +1217,8 @@ class FdcClient:
             params["dataType"] = ",".join(chosen)
         if brand_owner:
             params["brandOwner"] = brand_owner
-        return self.request_json("foods/search", params, what=f"search {query.strip()!r}")
+        return self.request_json("foods/search", params,
+                                 what=f"search {shorten(query.strip())}")
 
     def search(self, query: str, data_types: Sequence[str] | None = DATA_TYPES,
                page_size: int = 50, page_number: int = 1,
@@ -1017,12 +1312,25 @@ class FdcClient:
         return result
 
 
+def _whole(value: Any, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InputError(f"FDC search: {name} must be a whole number, not {shorten(value)}.")
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not (text.isascii() and text.isdigit() and len(text) <= 6) or not lo <= int(text) <= hi:
+        raise InputError(f"FDC search: {name} must be a whole number from {lo} to {hi}, not "
+                         f"{shorten(value)}.")
+    return int(text)
+
+
 def _check_id(fdc_id: Any) -> int:
-    text = str(fdc_id).strip()
+    text = str(fdc_id).strip() if not isinstance(fdc_id, bool) else ""
     if text.lower().startswith("fdc:"):
         text = text[4:]
-    if not text.isdigit() or int(text) <= 0:
-        raise InputError(f"An FDC id is a positive whole number, not {fdc_id!r}.")
+    # The digits 0-9 only (as everywhere in the planner); FDC ids have at most 8 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 12) or int(text) <= 0:
+        raise InputError(f"An FDC id is a positive whole number, not {shorten(fdc_id)}.")
     return int(text)
 
 

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from planner.errors import InputError
+from planner.errors import InputError, parse_decimal, shorten
 from planner.schema import DEFAULT_MEAL_TIMES, PLAN_COLUMNS, SUPPLEMENT_PREFIX
 
 #: Largest amount of one food in one row [g]; more is taken as a typo (5 kg).
@@ -25,14 +25,25 @@ MAX_GRAMS = 5000.0
 MAX_DOSE_UG = 100_000.0
 #: Longest plan [days]: ten years.
 MAX_DAY = 3660
+#: Largest B12 content of a food accepted from a label, FoodData Central or a saved file
+#: [µg per 100 g]. A plausibility bound, not a model constant. Basis: the richest food in
+#: the shipped USDA table (SR28 + FNDDS 2021-2023) has 98.89 µg per 100 g (SR28 15159,
+#: clams, cooked, moist heat; next beef and lamb liver, 96 and 90), and the most
+#: concentrated fortified products, energy shots with 500 µg in a 57 ml bottle on their
+#: labels, about 900 µg. 100,000 µg (0.1 % of the weight, 1,000 times the USDA maximum)
+#: leaves room for any real product while refusing typos such as 1e308, which made the
+#: absorbed amount infinite.
+MAX_B12_UG_PER_100G = 100_000.0
 #: Supplement forms understood (all are reduced to cobalamin; Paul & Brady 2017).
 SUPPLEMENT_FORMS = ("cyanocobalamin", "methylcobalamin", "hydroxocobalamin", "adenosylcobalamin")
 
-_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_AMBIGUOUS_COMMA = re.compile(r"^[+-]?\d{1,3},\d{3}$")
+_TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+_AMBIGUOUS_COMMA = re.compile(r"^[+-]?[0-9]{1,3},[0-9]{3}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Longest description or portion label kept [characters].
 MAX_TEXT = 500
+#: Longest food id [characters]; ids are short ("sr28:01123", "user:<name>").
+MAX_ID = 120
 #: How many problems one error message lists before it says "and N more".
 MAX_LISTED = 20
 
@@ -56,18 +67,15 @@ def _number(value: object) -> float | None:
         text = value.strip()
         # A decimal comma ("12,5") is fine; "1,000" could mean 1000 or 1.0, and
         # "1_000" is Python syntax, not a number a person writes: refuse both.
-        if "_" in text or _AMBIGUOUS_COMMA.match(text):
+        # Only the digits 0-9 (planner.errors.parse_decimal): "١٢" is refused, as are
+        # "nan" and "inf", which are not numbers a person writes.
+        if _AMBIGUOUS_COMMA.match(text):
             return None
-        try:
-            x = float(text.replace(",", "."))
-        except ValueError:
-            return None
-        if math.isnan(x):  # the text "nan" is not a number a person wrote
-            return None
+        return parse_decimal(text)
     else:
         try:
             x = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
     if math.isinf(x):
         return None
@@ -79,6 +87,13 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
+
+
+def clean_text(value: object) -> str:
+    """Text from a food table or a saved food made fit for a plan cell: control
+    characters removed, blanks collapsed, cut to :data:`MAX_TEXT` characters."""
+    text = " ".join(_CONTROL.sub(" ", _text(value)).split())
+    return text[:MAX_TEXT].rstrip()
 
 
 def raise_problems(problems: list[str], what: str = "The plan") -> None:
@@ -136,6 +151,8 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
         return None
     if (meal == "").any() or (fid == "").any():
         return None
+    if any(len(v) > MAX_ID or _CONTROL.search(v) for v in fid.unique()):
+        return None
     for s in (meal, desc, portion):  # distinct values only: plans repeat their words
         if any(len(v) > MAX_TEXT or _CONTROL.search(v) for v in s.unique()):
             return None
@@ -145,7 +162,7 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
         return None
     times = default
     if given.any():
-        m = time.str.extract(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+        m = time.str.extract(_TIME_RE.pattern)
         if m[0][given].isna().any():
             return None
         times = (m[0].fillna("0").str.zfill(2) + ":" + m[1].fillna("")).where(given, default)
@@ -167,7 +184,9 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
     desc = desc.copy()
     blank = (desc == "").to_numpy()
     if foods is not None and (blank & food).any():
-        desc[blank & food] = foods.df["description"].reindex(fid[blank & food]).to_numpy()
+        filled = foods.df["description"].reindex(fid[blank & food])
+        cleaned = {v: clean_text(v) for v in filled.unique()}  # plans repeat their foods
+        desc[blank & food] = filled.map(cleaned).to_numpy()
     if (blank & supp).any():
         desc[blank & supp] = ("B12 supplement (" + fid[blank & supp].str.slice(
             len(SUPPLEMENT_PREFIX)) + ")")
@@ -241,7 +260,8 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
         where = label(i)
         d = _number(day)
         if d is None or math.isnan(d) or d != int(d) or not 1 <= d <= MAX_DAY:
-            problems.append(f"{where}: day {day!r} must be a whole number from 1 to {MAX_DAY}.")
+            problems.append(
+                f"{where}: day {shorten(day)} must be a whole number from 1 to {MAX_DAY}.")
             d = 1
         meal_s = _text(meal)
         if not meal_s:
@@ -250,14 +270,14 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
         if t:
             m = _TIME_RE.match(t)
             if not m:
-                problems.append(f"{where}: time {t!r} must be HH:MM (24 h), e.g. 08:00.")
+                problems.append(f"{where}: time {shorten(t)} must be HH:MM (24 h), e.g. 08:00.")
             else:
                 t = f"{int(m.group(1)):02d}:{m.group(2)}"
         elif meal_s:
             t = DEFAULT_MEAL_TIMES.get(meal_s.lower(), "")
             if not t:
                 problems.append(
-                    f"{where}: meal {meal_s!r} has no default time; give a time (HH:MM) "
+                    f"{where}: meal {shorten(meal_s)} has no default time; give a time (HH:MM) "
                     "or use breakfast, lunch, snack or dinner."
                 )
         f = _text(fid)
@@ -265,18 +285,23 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
         dose_val = _number(dose)
         if not f:
             problems.append(f"{where}: food_id is empty.")
+        elif len(f) > MAX_ID or _CONTROL.search(f):
+            problems.append(
+                f"{where}: food_id {shorten(f)} is longer than {MAX_ID} characters or holds "
+                "control characters; copy the id from a food search.")
         elif is_supplement(f):
             form = f[len(SUPPLEMENT_PREFIX):]
             if form not in SUPPLEMENT_FORMS:
                 problems.append(
-                    f"{where}: unknown supplement form {form!r}; use one of "
+                    f"{where}: unknown supplement form {shorten(form)}; use one of "
                     + ", ".join(SUPPLEMENT_PREFIX + s for s in SUPPLEMENT_FORMS) + "."
                 )
             if dose_val is None or math.isnan(dose_val):
                 problems.append(f"{where}: supplement {f} needs a dose_ug (µg per dose).")
             elif not 0 < dose_val <= MAX_DOSE_UG:
                 problems.append(
-                    f"{where}: dose_ug {dose!r} must be above 0 and at most {MAX_DOSE_UG:,.0f} µg."
+                    f"{where}: dose_ug {shorten(dose)} must be above 0 and at most "
+                    f"{MAX_DOSE_UG:,.0f} µg."
                 )
             g_val = math.nan
         else:
@@ -284,15 +309,16 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
                 # Close matches cost a fuzzy search each: only for problems that are shown.
                 close = foods.close_ids(f) if len(problems) < MAX_LISTED else []
                 hint = f" Did you mean {', '.join(close)}?" if close else " Search for the food."
-                problems.append(f"{where}: unknown food_id {f!r}.{hint}")
+                problems.append(f"{where}: unknown food_id {shorten(f)}.{hint}")
             if g_val is None:
-                problems.append(f"{where}: grams {g!r} is not a number.")
+                problems.append(f"{where}: grams {shorten(g)} is not a number (write it with the "
+                                "digits 0-9, e.g. 50 or 12.5).")
                 g_val = math.nan
             elif math.isnan(g_val):
                 problems.append(f"{where}: grams is empty; give the amount eaten in grams.")
             elif not 0 <= g_val <= MAX_GRAMS:
                 problems.append(
-                    f"{where}: grams {g!r} must be between 0 and {MAX_GRAMS:,.0f} g."
+                    f"{where}: grams {shorten(g)} must be between 0 and {MAX_GRAMS:,.0f} g."
                 )
             dose_val = math.nan
         desc_s = _text(desc)
@@ -304,7 +330,7 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
                     "characters; shorten it to plain text."
                 )
         if not desc_s and foods is not None and f in foods:
-            desc_s = str(foods.df.at[f, "description"])
+            desc_s = clean_text(foods.df.at[f, "description"])
         elif not desc_s and is_supplement(f):
             desc_s = f"B12 supplement ({f[len(SUPPLEMENT_PREFIX):]})"
         days.append(int(d))

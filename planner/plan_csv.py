@@ -28,8 +28,8 @@ from typing import IO, Any
 
 import pandas as pd
 
-from planner.errors import InputError
-from planner.plan import raise_problems, validate_plan
+from planner.errors import InputError, shorten
+from planner.plan import MAX_TEXT, raise_problems, validate_plan
 from planner.schema import PLAN_COLUMNS
 
 #: Largest file :func:`plan_from_csv` reads [bytes] (5 MB).
@@ -177,13 +177,18 @@ class _CsvFail(Exception):
 
 
 def _source_name(source: Any) -> str | None:
-    """The file's name for messages, when it has one."""
+    """The file's name for messages, when it has one (cut to 100 characters)."""
     if isinstance(source, str | os.PathLike):
-        return Path(source).name or str(source)
-    name = getattr(source, "name", None)
-    if isinstance(name, str) and name and not name.startswith("<"):
-        return Path(name).name
-    return None
+        if isinstance(source, str) and "\n" in source:
+            return None
+        name = Path(source).name or str(source)
+    else:
+        name = getattr(source, "name", None)
+        if not (isinstance(name, str) and name and not name.startswith("<")):
+            return None
+        name = Path(name).name
+    name = " ".join(name.split())
+    return name if len(name) <= 100 else name[:99] + "…"
 
 
 def _read_source(source: Any) -> bytes | str:
@@ -200,7 +205,8 @@ def _read_source(source: Any) -> bytes | str:
             with open(source, "rb") as fh:
                 return fh.read(limit)
         except FileNotFoundError as exc:
-            raise _CsvFail(f"does not exist; check the path {str(source)!r}.") from exc
+            raise _CsvFail(f"does not exist; check the path {shorten(str(source), 200)}.") \
+                from exc
         except IsADirectoryError as exc:
             raise _CsvFail("is a folder, not a CSV file.") from exc
         except OSError as exc:
@@ -285,6 +291,12 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
                         "Check that you chose the right file, or split the plan."
                     )
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise _CsvFail(
+                f"has a value longer than {csv.field_size_limit():,} characters on line "
+                f"{end + 1} or after it; the values of a meal plan are short (at most "
+                f"{MAX_TEXT} characters). Check that you chose the right file."
+            ) from exc
         raise _CsvFail(
             f"cannot be read as CSV from line {end + 1} on ({exc}). Check the double "
             "quotes: a text with a comma, semicolon or line break must be in double "
@@ -311,7 +323,9 @@ def _frame(records: list[tuple[int, list[str]]]) -> tuple[pd.DataFrame, list[int
     try:  # validate_plan decides which columns are required; no rows, so only those
         validate_plan(pd.DataFrame({n: [] for n in known}, dtype=object))
     except InputError as exc:
-        found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "nothing"
+        shown = [shorten(h.strip(), 40) for h in header if h.strip()]
+        found = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10
+                                         else "") if shown else "nothing"
         raise _CsvFail(f"{exc} Its header (line {header_line}) has {found}.", ": ") from None
     where: dict[str, int] = {}
     for pos, name in enumerate(names):

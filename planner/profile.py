@@ -20,7 +20,7 @@ from planner.absorption import (
     normalise_conditions,
     params_for,
 )
-from planner.errors import InputError
+from planner.errors import InputError, parse_decimal, shorten
 from planner.recommendations import AUTHORITIES, normalise_authority
 from planner.schema import DIET_ORDER
 
@@ -43,14 +43,16 @@ def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]
 def _age(value: object, name: str, scale: float) -> float:
     if isinstance(value, bool) or value is None:
         raise InputError(f"{name} must be a number, not {value!r}.")
-    try:
-        v = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(
+    try:  # text: the digits 0-9 only (planner.errors.parse_decimal), as everywhere
+        v = parse_decimal(value) if isinstance(value, str) else float(
             value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, not {value!r}.") from None
+        if v is None:
+            raise ValueError(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{name} must be a number, not {shorten(value)}.") from None
     if math.isnan(v) or not 0 <= v * scale <= MAX_AGE_YEARS:
         raise InputError(
-            f"{name} {value!r} is out of range; give 0 to {MAX_AGE_YEARS / scale:g}."
+            f"{name} {shorten(value)} is out of range; give 0 to {MAX_AGE_YEARS / scale:g}."
         )
     return v * scale
 

@@ -127,11 +127,16 @@ def project_stores(
     s0 = _number(initial_store_ug, "initial_store_ug", 0, MAX_STORE_UG)
     kk = _k(k, conditions)
     try:
+        if np.asarray(absorbed_ug_per_day).dtype == bool:  # True is not 1 µg
+            raise TypeError("bool")
         a = np.asarray(absorbed_ug_per_day, dtype="float64")
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError("absorbed_ug_per_day must be a number or numbers [µg/day].") from None
-    if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
-        raise InputError("absorbed_ug_per_day must be finite and not negative [µg/day].")
+    # The same bound as days_to_depletion: 1e6 µg/day, far above any absorbed amount
+    # (absorption saturates at about 1.5 µg per dose plus ~1 % passively [IOM p.308]).
+    if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any() or (a > 1e6).any():
+        raise InputError("absorbed_ug_per_day must be a number from 0 to 1,000,000 "
+                         "[µg/day].")
     t = np.arange(n + 1, dtype="float64")
     if a.ndim == 0:
         ss = float(a) / kk

@@ -872,7 +872,7 @@ def suggest(
 
 def _servings_limit(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or (
-            isinstance(value, float) and (math.isnan(value) or value != int(value))):
+            isinstance(value, float) and (not math.isfinite(value) or value != int(value))):
         raise InputError(
             f"max_servings_per_day must be a whole number from 0 to {MAX_SERVINGS_PER_DAY}, "
             f"not {value!r}.")

@@ -39,7 +39,8 @@ import pandas as pd
 
 from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
-from planner.errors import InputError, UnknownFoodError
+from planner.errors import InputError, UnknownFoodError, parse_decimal, shorten
+from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, MAX_ID, MAX_TEXT, clean_text
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 USER_FOODS_FILE = "user_foods.json"
@@ -54,6 +55,20 @@ DV_B12_2016_UG = 2.4
 DV_B12_OLD_UG = 6.0
 
 _FLOAT_COLUMNS = [c for c, t in FOOD_COLUMNS.items() if t == "float64"]
+#: Largest value of each amount per 100 g (plausibility bounds): B12 [µg] see
+#: :data:`planner.plan.MAX_B12_UG_PER_100G`; energy [kcal]: pure fat has 900 (Atwater
+#: factor 9 kcal/g; Merrill & Watt 1973, USDA Agriculture Handbook 74), the table's highest
+#: is 902 (oils); protein [g]: at most the weight itself (the table's highest is 88).
+MAX_PER_100G: dict[str, float] = {
+    "b12_ug": MAX_B12_UG_PER_100G,
+    "b12_added_ug": MAX_B12_UG_PER_100G,
+    "b12_fortified_ug": MAX_B12_UG_PER_100G,
+    "kcal": 1000.0,
+    "protein_g": 100.0,
+}
+#: Longest portion label kept [characters].
+MAX_LABEL = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _messages: list[str] = []
 
 
@@ -88,19 +103,29 @@ def _warn(message: str) -> None:
 # ---------------------------------------------------------------------------------------
 # Validation of one entry
 # ---------------------------------------------------------------------------------------
-def _float(value: Any, name: str) -> float:
+def _float(value: Any, name: str, most: float = math.inf) -> float:
+    """A number ≥ 0 (and ≤ ``most``), NaN for blank; text only with the digits 0-9."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return math.nan
     if isinstance(value, bool):
-        raise InputError(f"{name} must be a number, not {value!r}.")
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be a number, not {value!r}.") from None
+        raise InputError(f"{name} must be a number, not {shorten(value)}.")
+    if isinstance(value, str):
+        out = parse_decimal(value)
+        if out is None:
+            raise InputError(f"{name} must be a number written with the digits 0-9, not "
+                             f"{shorten(value)}.")
+    else:
+        try:
+            out = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise InputError(f"{name} must be a number, not {shorten(value)}.") from None
     if math.isnan(out):
         return out
     if not math.isfinite(out) or out < 0:
-        raise InputError(f"{name} must be a finite number >= 0, not {value!r}.")
+        raise InputError(f"{name} must be a finite number >= 0, not {shorten(value)}.")
+    if out > most:
+        raise InputError(f"{name} {out:g} is above the plausible maximum of {most:,g}; check "
+                         "the number and its unit.")
     return out
 
 
@@ -114,7 +139,7 @@ def _bool(value: Any, name: str, default: bool) -> bool:
         return True
     if text in {"false", "0", "no", ""}:
         return False
-    raise InputError(f"{name} must be true or false, not {value!r}.")
+    raise InputError(f"{name} must be true or false, not {shorten(value)}.")
 
 
 def _text(value: Any) -> str:
@@ -140,24 +165,33 @@ def normalize_food(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     if not isinstance(row, Mapping):
         raise InputError(f"A saved food must be a mapping of columns, not {type(row).__name__}.")
     food_id = _text(row.get("food_id"))
-    if not food_id.startswith(SAVED_PREFIXES) or len(food_id) <= 5:
-        raise InputError(f"food_id {food_id!r}: saved foods need an id starting with "
+    if not food_id.startswith(SAVED_PREFIXES) or not food_id.split(":", 1)[1].strip():
+        raise InputError(f"food_id {shorten(food_id)}: saved foods need an id starting with "
                          f"{' or '.join(SAVED_PREFIXES)} (shipped foods are already in the table).")
+    if len(food_id) > MAX_ID or _CONTROL.search(food_id):
+        raise InputError(f"food_id {shorten(food_id)} is longer than {MAX_ID} characters or "
+                         "holds control characters.")
     description = _text(row.get("description"))
     if not description:
         raise InputError(f"{food_id}: description is empty.")
+    if len(description) > MAX_TEXT or _CONTROL.search(description):
+        # The same rule as a plan's description (planner.plan.validate_plan), so a saved
+        # food always fits a plan.
+        raise InputError(f"{food_id}: description is longer than {MAX_TEXT} characters or "
+                         "holds control characters; shorten it to plain text.")
     diet = _text(row.get("diet"))
     if diet not in DIET_ORDER:
-        raise InputError(f"{food_id}: diet must be one of {', '.join(DIET_ORDER)}, not {diet!r}.")
+        raise InputError(f"{food_id}: diet must be one of {', '.join(DIET_ORDER)}, not "
+                         f"{shorten(diet)}.")
     out: dict[str, Any] = {}
     for col, dtype in FOOD_COLUMNS.items():
         value = row.get(col)
         if dtype == "float64":
-            out[col] = _float(value, f"{food_id}: {col}")
+            out[col] = _float(value, f"{food_id}: {col}", MAX_PER_100G.get(col, math.inf))
         elif dtype == "bool":
             out[col] = _bool(value, f"{food_id}: {col}", default=(col == "b12_reliable"))
         else:
-            out[col] = _text(value)
+            out[col] = clean_text(value)
     out["food_id"], out["description"], out["diet"] = food_id, description, diet
     out["source"] = out["source"] or food_id.split(":", 1)[0]
     out["fortified_basis"] = out["fortified_basis"] or "none"
@@ -185,11 +219,11 @@ def normalize_portions(food_id: str, portions: Any) -> list[dict[str, Any]]:
                 label, grams = p
             except (TypeError, ValueError):
                 raise InputError(f"{food_id}: portion {i} must be (label, grams).") from None
-        label = _text(label)
-        g = _float(grams, f"{food_id}: portion {i} grams")
+        label = clean_text(label)[:MAX_LABEL]
+        g = _float(grams, f"{food_id}: portion {i} grams", MAX_GRAMS)
         if not label or math.isnan(g) or g <= 0:
             raise InputError(f"{food_id}: portion {i} needs a label and a weight above 0 g "
-                             f"(got {label!r}, {grams!r}).")
+                             f"(got {shorten(label)}, {shorten(grams)}).")
         out.append({"label": label, "grams": g})
     return out
 
@@ -225,20 +259,39 @@ def _clean_stale_temps(path: Path, older_than_s: float = 600.0) -> None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Serialise read-modify-write between processes (POSIX advisory lock; else no-op)."""
+def _locked(path: Path, for_writing: bool = True) -> Iterator[None]:
+    """Serialise read-modify-write between processes (POSIX advisory lock; else no-op).
+
+    A reader that cannot create the lock file (a read-only folder) reads without it:
+    every write is an atomic rename, so a reader sees a whole file either way.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "a+") as fh:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_name(f".{path.name}.lock"), "a+")  # noqa: SIM115
+    except OSError as exc:
+        if for_writing:
+            raise _folder_error(path, exc) from None
+        yield
+        return
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _folder_error(path: Path, exc: OSError) -> OSError:
+    """The same kind of OSError, saying which folder could not be written and why."""
+    why = exc.strerror or type(exc).__name__
+    return type(exc)(exc.errno, f"Cannot write in the folder {path.parent} ({why}); saved "
+                     "foods can be read but not changed. Make the folder writable, or set "
+                     "B12_PLANNER_HOME to another folder.")
 
 
 def _parse_document(text: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -284,8 +337,9 @@ def _load(path: Path) -> list[dict[str, Any]]:
         return []
     try:
         entries, problems = _parse_document(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        entries, problems = [], [f"the file is unreadable: {exc}"]
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        why = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        entries, problems = [], [f"the file is unreadable: {why}"]
         whole = True
     else:
         whole = False
@@ -307,7 +361,11 @@ def _load(path: Path) -> list[dict[str, Any]]:
     _warn(f"Saved foods file {path}: {len(problems)} entr{'y' if len(problems) == 1 else 'ies'} "
           f"could not be read ({'; '.join(problems[:3])}). The original was {where}{kept}.")
     if entries:
-        atomic_write_text(path, _serialise(entries))
+        try:
+            atomic_write_text(path, _serialise(entries))
+        except OSError as exc:  # the good foods are still in the moved file
+            _warn(f"The good saved foods could not be written back to {path} ({exc}); "
+                  f"they are shown from {moved.name if moved else 'the moved file'}.")
     return entries
 
 
@@ -350,7 +408,7 @@ def read_user_foods(path: str | Path | None = None) -> tuple[pd.DataFrame, pd.Da
     path = Path(path) if path is not None else user_foods_path()
     if not path.exists():
         return _foods_frames([])
-    with _locked(path):
+    with _locked(path, for_writing=False):
         entries = _load(path)
     return _foods_frames(entries)
 
@@ -412,8 +470,8 @@ def delete_user_food(food_id: str, *, path: str | Path | None = None) -> None:
         kept = [e for e in entries if e["food_id"] != food_id]
         if len(kept) == len(entries):
             ids = [e["food_id"] for e in entries]
-            close = [i for i in ids if food_id.split(":")[-1] in i][:3]
-            raise UnknownFoodError(food_id, close)
+            close = [i for i in ids if str(food_id).split(":")[-1] in i][:3]
+            raise UnknownFoodError(str(food_id), close)
         atomic_write_text(path, _serialise(kept))
 
 
@@ -525,32 +583,44 @@ def label_food(
         raise InputError("name: give the product's name.")
     serving = _float(serving_g, "serving_g")
     if math.isnan(serving) or serving <= 0:
-        raise InputError(f"serving_g must be a weight above 0 g, not {serving_g!r}.")
+        raise InputError(f"serving_g must be a weight above 0 g, not {shorten(serving_g)}.")
+    if serving > MAX_GRAMS:
+        raise InputError(f"serving_g {serving:g} is more than {MAX_GRAMS:,.0f} g; check the "
+                         "serving size.")
     if diet not in DIET_ORDER:
-        raise InputError(f"diet must be one of {', '.join(DIET_ORDER)}, not {diet!r}.")
+        raise InputError(f"diet must be one of {', '.join(DIET_ORDER)}, not {shorten(diet)}.")
     ug = _float(b12_per_serving_ug, "b12_per_serving_ug")
     if percent_dv is not None and not (isinstance(percent_dv, str) and not percent_dv.strip()):
         from_dv = b12_from_percent_dv(percent_dv, dv_basis_ug)
         if math.isnan(ug):
             ug = from_dv
         else:
-            pct = float(percent_dv)
-            tolerance = _dv_step(pct) / 2 / 100 * float(dv_basis_ug) + 0.05
+            pct = _float(percent_dv, "percent_dv")
+            basis = _float(dv_basis_ug, "dv_basis_ug")
+            tolerance = _dv_step(pct) / 2 / 100 * basis + 0.05
             if abs(from_dv - ug) > tolerance:
-                other = DV_B12_OLD_UG if float(dv_basis_ug) != DV_B12_OLD_UG else DV_B12_2016_UG
+                other = DV_B12_OLD_UG if basis != DV_B12_OLD_UG else DV_B12_2016_UG
                 hint = ""
                 if abs(b12_from_percent_dv(pct, other) - ug) <= _dv_step(pct) / 200 * other + 0.05:
                     hint = f" It matches a Daily Value of {other:g} µg: pass dv_basis_ug={other:g}."
                 raise InputError(
-                    f"b12_per_serving_ug {ug:g} µg and {pct:g} % DV of {float(dv_basis_ug):g} µg "
+                    f"b12_per_serving_ug {ug:g} µg and {pct:g} % DV of {basis:g} µg "
                     f"(= {from_dv:.2f} µg) disagree.{hint}"
                 )
     if math.isnan(ug):
         raise InputError("Give the label's vitamin B12 per serving in µg (b12_per_serving_ug) "
                          "or its % Daily Value (percent_dv).")
     per100 = ug * 100.0 / serving
-    kcal = _float(kcal_per_serving, "kcal_per_serving") * 100.0 / serving
-    protein = _float(protein_per_serving_g, "protein_per_serving_g") * 100.0 / serving
+    if not per100 <= MAX_B12_UG_PER_100G:
+        raise InputError(
+            f"{ug:g} µg of B12 in {serving:g} g is {per100:,.0f} µg per 100 g, above the "
+            f"plausible maximum of {MAX_B12_UG_PER_100G:,.0f} µg per 100 g (the richest food "
+            "in USDA's table has 98.9, SR28 15159). Check the amount, its unit (µg, not mg) "
+            "and the serving size; a supplement goes in as a supplement, not a food.")
+    kcal = _float(kcal_per_serving, "kcal_per_serving", MAX_PER_100G["kcal"] * serving / 100) \
+        * 100.0 / serving
+    protein = _float(protein_per_serving_g, "protein_per_serving_g",
+                     MAX_PER_100G["protein_g"] * serving / 100) * 100.0 / serving
     reliable, note = True, ""
     if fortified:
         added, fortified_ug, basis = per100, per100, "label"

@@ -338,7 +338,7 @@ def test_saved_plans_in_the_browser(browser, server):
     page.get_by_label("Name for this plan").press("Enter")  # reruns: the popover stays open
     wait_idle(page)
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved your plan as “veggie-week”.")).to_be_visible()
+    expect(page.get_by_text("Saved your plan as “veggie week”.")).to_be_visible()
     first.close()
 
     second = browser.new_context(viewport={"width": 1400, "height": 1000})  # a new session
@@ -351,10 +351,10 @@ def test_saved_plans_in_the_browser(browser, server):
     expect(metric(page, "Status")).to_have_text("Meets the goal")
     page.get_by_role("button", name="Open a saved plan").click()
     expect(page.get_by_role("combobox", name="Saved plans (newest first)")).to_have_value(
-        "veggie-week")
+        "veggie week")
     page.get_by_role("button", name="Open this plan").click()
     main = page.get_by_test_id("stMainBlockContainer")  # not the toast
-    expect(main.get_by_text("Opened the saved plan “veggie-week”")).to_be_visible()
+    expect(main.get_by_text("Opened the saved plan “veggie week”")).to_be_visible()
     expect(page.get_by_role("button", name="Undo: back to “Omnivore week”")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     second.close()

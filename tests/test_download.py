@@ -58,9 +58,17 @@ def sr28_zip() -> bytes:
     return buf.getvalue()
 
 
+def workbook(title: str) -> bytes:
+    """A zip with the parts every .xlsx has (enough for the download's integrity check)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", f"<workbook><sheet name='{title}'/></workbook>" * 50)
+    return buf.getvalue()
+
+
 FILES: dict[str, bytes] = {"sr28asc.zip": sr28_zip()}
-FILES.update({f"2021-2023 FNDDS At A Glance - {b}.xlsx": f"PK workbook {b}".encode() * 50
-              for b in BOOKS})
+FILES.update({f"2021-2023 FNDDS At A Glance - {b}.xlsx": workbook(b) for b in BOOKS})
 
 
 def sha(data: bytes) -> str:
@@ -289,8 +297,9 @@ def test_size_mismatch(server, tmp_path):
 
 def test_not_a_zip_and_http_errors(server, tmp_path):
     dest = tmp_path / "usda"
-    xlsx = [n for n in FILES if n.endswith(".xlsx")][0]
-    not_zip = {"sr28asc.zip": {"url": server.url_for(url_name(xlsx)), "sha256": None,
+    server.expect_request("/release/error-page").respond_with_data(
+        "<html>Sorry, the page moved</html>", content_type="text/html")
+    not_zip = {"sr28asc.zip": {"url": server.url_for("/release/error-page"), "sha256": None,
                                "size": None}}
     with pytest.raises(DownloadError, match="not a zip"):
         download_release(dest, sources=manifest(server, overrides=not_zip)[:1], build=False)

@@ -30,13 +30,14 @@ PLAN = pd.DataFrame({
 def test_round_trip_and_listing(foods):
     save_plan(PLAN, "My week")
     save_plan(PLAN.iloc[:1], "current")
-    assert set(list_saved_plans()) == {"my-week", "current"}
+    assert set(list_saved_plans()) == {"my week", "current"}
     back = load_saved_plan("My week", foods)
     assert list(back["food_id"]) == list(PLAN["food_id"])
     assert back["dose_ug"].iloc[2] == 250.0
-    delete_saved_plan("my-week")
+    assert load_saved_plan("my-week", foods) is None  # another name, another plan
+    delete_saved_plan("MY  WEEK")  # case and repeated blanks do not make another name
     assert list_saved_plans() == ["current"]
-    assert load_saved_plan("my-week", foods) is None
+    assert load_saved_plan("my week", foods) is None
 
 
 def test_survives_a_new_process(foods):
