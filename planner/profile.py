@@ -167,6 +167,13 @@ class Profile:
                              f"use {', '.join(sorted(known))}.")
         return cls(**data)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON values; ``Profile.from_dict(p.to_dict()) == p``.
+        ``age_months`` is left out (``age`` already holds it)."""
+        data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "age_months"}
+        data["conditions"] = list(self.conditions)
+        return data
+
     def with_authority(self, authority: str) -> Profile:
         """The same profile evaluated against another authority."""
         from dataclasses import replace

@@ -241,10 +241,7 @@ def save_profile(profile: Profile,
     if not math.isfinite(store) or store < 0:
         raise InputError(
             f"initial_store_ug must be a number ≥ 0, not {shorten(initial_store_ug)}.")
-    data = {f: getattr(profile, f) for f in ("age", "sex", "diet", "pregnant", "lactating",
-                                             "authority")}
-    data["conditions"] = list(profile.conditions)
-    doc = {"profile": data, "initial_store_ug": store}
+    doc = {"profile": profile.to_dict(), "initial_store_ug": store}
     path = profile_path()
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return path

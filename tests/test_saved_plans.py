@@ -99,6 +99,22 @@ def test_profile_round_trip_in_a_new_process():
     assert out == ["34.0", "vegan", "True", "metformin,ppi", "EFSA", "800.0"]
 
 
+@pytest.mark.parametrize("me", [
+    dict(age=72, sex="male", diet="vegetarian", conditions=("ppi",), acid_reducer_years=3.5),
+    dict(age=0.5, diet="omnivore"),
+    dict(age=29, diet="vegan", pregnant=True, authority="DACH"),
+])
+def test_every_profile_field_is_kept(me):
+    """Nothing the person told us is dropped on save (acid-reducer years included)."""
+    from planner import Profile, load_profile, save_profile
+
+    profile = Profile(**me)
+    save_profile(profile)
+    loaded, _ = load_profile()
+    assert loaded == profile
+    assert Profile.from_dict(profile.to_dict()) == profile
+
+
 @pytest.mark.parametrize("text", [
     "not json",
     "[1, 2]",
