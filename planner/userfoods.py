@@ -40,6 +40,7 @@ import pandas as pd
 from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
 from planner.errors import InputError, UnknownFoodError
+from planner.reliability import infer_fortified
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 USER_FOODS_FILE = "user_foods.json"
@@ -552,7 +553,7 @@ def label_food(
     kcal = _float(kcal_per_serving, "kcal_per_serving") * 100.0 / serving
     protein = _float(protein_per_serving_g, "protein_per_serving_g") * 100.0 / serving
     reliable, note = True, ""
-    if fortified:
+    if fortified or infer_fortified(name, "", "", per100).fortified:  # planner.reliability
         added, fortified_ug, basis = per100, per100, "label"
     else:
         added, fortified_ug, basis = 0.0, 0.0, "none"

@@ -75,7 +75,7 @@ def test_sample_covers_every_sr_group_and_many_wweia_categories(foods):
     ("Sauce, worcestershire", "pescatarian"),
     ("Fish, anchovy, european, raw", "pescatarian"),
     ("Tuna, CHICKEN OF THE SEA, chunk light", "pescatarian"),
-    ("Salad dressing, caesar dressing, regular", "pescatarian"),
+    ("Salad dressing, caesar dressing, regular", "omnivore"),  # Parmesan: rennet rule
     ("Cereals ready-to-eat, MALT-O-MEAL, MARSHMALLOW MATEYS", "omnivore"),
     ("Cereals ready-to-eat, GENERAL MILLS, LUCKY CHARMS", "omnivore"),
     ("Gelatins, dry powder, unsweetened", "omnivore"),
