@@ -118,6 +118,7 @@ FALSE_FRIENDS: tuple[str, ...] = (
     r"\bpancake syrup\b", r"\bwonton wrappers?\b",
     r"\bpizza (?:sauce|crust|dough)s?\b", r"\bsauce, pizza\b", r"\bsteak fries\b",
     r"\bromano beans?\b", r"\bberry boost\b", r"\bsoybean curd cheese\b",
+    r"\bcorn, creamed\b", r"\bcreamed corn\b",
     r"\b(?:duck|goose|quail|turkey) eggs?\b", r"\bno dairy\b",
     r"\b(?:excluding|without|no) (?:[a-z]+ or )?honey(?: roasted)?\b",
     r"\b(?:no|without) (?:cheese|milk|eggs?|butter|mayo|mayonnaise|sour cream|cream)\b",
@@ -141,6 +142,7 @@ KEYWORDS: tuple[tuple[str, str, str], ...] = (
     (OMNIVORE, "Frosted Mini-Wheats (gelatin)", r"frosted mini-wheats"),
     (OMNIVORE, "Rice Krispies Treats (marshmallow)", r"rice krispies treats"),
     (OMNIVORE, "gummy candy (gelatin)", r"gumm(?:y|ies|i)|gummi bears?"),
+    (OMNIVORE, "fruit snacks (gelatin)", r"fruit snacks?"),
     (OMNIVORE, "Starburst (gelatin)", r"starburst"),
     (OMNIVORE, "candy corn (gelatin)", r"candy corn"),
     (OMNIVORE, "frosted Pop-Tarts (gelatin)", r"pop[- ]?tarts.*frosted|frosted.*pop[- ]?tarts"),
@@ -259,7 +261,13 @@ KEYWORDS: tuple[tuple[str, str, str], ...] = (
                                             r"|banana bread"
                                             r"|bread, banana|zucchini bread|soda bread"
                                             r"|bread, irish soda|pan dulce|rusks?|zwieback"),
+    (VEGETARIAN, "angel food (egg whites)", r"angel ?food"),
     (VEGETARIAN, "infant formula (milk-based)", r"infant formula|child formula|toddler formula"),
+    # Meat analogues of the lacto-ovo brands, as analysed for SR28 (2015): MorningStar
+    # Farms, Worthington and Loma Linda products were made with egg whites and often milk,
+    # except those sold as vegan (checked by the caller, see _VEGAN_PRODUCT_RE).
+    (VEGETARIAN, "lacto-ovo analogue brand (egg whites)",
+     r"morningstar farms|worthington|loma linda"),
 )
 _KEYWORD_RES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     (diet, label, re.compile(rf"\b(?:{pat})\b")) for diet, label, pat in KEYWORDS
@@ -315,12 +323,22 @@ def text_evidence(text: str) -> tuple[str, str] | None:
             continue
         if label.startswith("milk protein") and _NONDAIRY_DRINK_RE.search(t):
             continue
+        if label.startswith("lacto-ovo") and _VEGAN_PRODUCT_RE.search(t):
+            continue
+        if label in _HOME_ADDED_LABELS and _DRY_MIX_RE.search(t) and "prepared" not in t:
+            continue  # a dry mix: the eggs and milk of a cake or pudding are added at home
         if label in ("organ meat", "steak", "meat") and _FISH_ONLY_RE.search(t):
             continue  # cod liver oil, salmon steak
         if best is None or _RANK[diet] > _RANK[best[0]]:
             best = (diet, label if "(" in label else m.group(0))
     return best
 
+
+#: Labels that assume eggs or milk in a finished cake or pudding; a dry mix not yet
+#: prepared lacks them (they are added at home).
+_HOME_ADDED_LABELS = frozenset({"baked goods (egg, milk)", "ice cream"})
+_VEGAN_PRODUCT_RE = re.compile(r"\bvegan\b")
+_DRY_MIX_RE = re.compile(r"\bdry mix\b|\bmix, dry\b|\bdry, mix\b")
 
 #: Omnivore keywords that stay valid in meatless foods (gelatin, marshmallow, lard ...).
 _NON_MEAT_OMNI = frozenset({
