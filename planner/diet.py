@@ -117,7 +117,7 @@ FALSE_FRIENDS: tuple[str, ...] = (
     r"\bbuffalo sauce\b", r"\(for sundaes\)", r"\bsyrups?, table blends, pancake\b",
     r"\bpancake syrup\b", r"\bwonton wrappers?\b",
     r"\bpizza (?:sauce|crust|dough)s?\b", r"\bsauce, pizza\b", r"\bsteak fries\b",
-    r"\bromano beans?\b", r"\bberry boost\b", r"\bsoybean curd cheese\b",
+    r"\bromano beans?\b", r"\bbeans?, romano\b", r"\bberry boost\b", r"\bsoybean curd cheese\b",
     r"\bcorn, creamed\b", r"\bcreamed corn\b",
     r"\b(?:duck|goose|quail|turkey) eggs?\b", r"\bno dairy\b",
     r"\b(?:excluding|without|no) (?:[a-z]+ or )?honey(?: roasted)?\b",
