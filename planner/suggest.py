@@ -228,7 +228,8 @@ NOT_FOR_SUGGESTION: tuple[str, ...] = (
     r"\bsweetened\b|flavou?red|vanilla|strawberry|mocha|chai|coffee|\btea\b|nesquik|honey"
     r"|cinnamon|fruit|maple|brown sugar|peanut butter",
     r"\bwater\b|juice|\bsoda\b|soft drink|energy drink|sports? drink|gatorade|powerade"
-    r"|smoothie|\bshakes?\b|nutritional|protein powder|meal replacement|\bdrink\b|beverage",
+    r"|smoothie|\bshakes?\b|nutritional (?:drink|shake|powder|beverage|supplement)"
+    r"|protein powder|meal replacement|\bdrink\b|beverage",
     r"\bbars?\b|dressing|\bsauce\b|gravy|\bdip\b|mayonnaise",
     r"higher sugar|meat extender|sandwich spread",
 )
