@@ -41,7 +41,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from planner.reliability import infer_fortified
 from planner.schema import DIET_ORDER
 
 VEGAN, VEGETARIAN, PESCATARIAN, OMNIVORE = DIET_ORDER

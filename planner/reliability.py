@@ -118,8 +118,9 @@ FORTIFIED_INGREDIENTS = (
 _NOT_FORTIFIED = re.compile(
     r"\bnot fortified\b|\bunfortified\b|\bnon-?fortified\b|\bwithout added vitamins?\b"
     r"|\bnot fortified with [a-z0-9 ,]+")
-#: Prepared with milk, or a mixed dish: not "a fortified category" as a whole.
-_WITH_ANIMAL_BASE = re.compile(r"\b(?:with|and) (?:whole |reduced fat |lowfat |nonfat |skim )?milk\b")
+#: Prepared with milk: not "a fortified category" as a whole (its B12 is partly the milk's).
+_WITH_ANIMAL_BASE = re.compile(
+    r"\b(?:with|and) (?:whole |reduced fat |lowfat |nonfat |skim )?milk\b")
 _CAT_RES = tuple(re.compile(p) for p in FORTIFIED_CATEGORIES)
 _NAME_RES = tuple(re.compile(p) for p in FORTIFIED_NAMES)
 _INGR_RE = re.compile(FORTIFIED_INGREDIENTS)

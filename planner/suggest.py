@@ -91,9 +91,9 @@ from planner.absorption import (
     assign_dose_events,
     minutes_of_day,
 )
+from planner.diet import is_branded
 from planner.errors import DataFileError, InputError
 from planner.evaluate import Evaluation, evaluate
-from planner.diet import is_branded
 from planner.foods import FoodTable
 from planner.plan import empty_plan, validate_plan
 from planner.profile import Profile
