@@ -302,6 +302,11 @@ def sources_markdown(counts: dict[str, int], inputs: list[tuple[str, str]]) -> s
         "ingredient\") or whose name says it is fortified; and all the B12 of a food with no "
         "animal ingredient (`plant_food`: plants make no B12).",
         "",
+        "Diet classes use every signal in the releases: FNDDS ingredient lists, SR food "
+        "groups, LanguaL descriptors, the words of the name, and USDA's nutrient figures "
+        "(thresholds and every exception with its reason: `planner/diet.py`, "
+        "`FIGURE_EXCEPTIONS`; rules: docs/model.md).",
+        "",
         "## Input files (SHA-256)",
         "",
         "| file | sha256 |",

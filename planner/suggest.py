@@ -36,27 +36,33 @@ Meals
     breakfast 08:00, lunch 12:30, snack 16:00 and dinner 19:00 where the plan has no meal
     within :data:`STANDARD_MEAL_GAP_MIN` minutes; at most :data:`MAX_SLOTS`.
 Foods
-    Candidates have known, reliable B12, at least :data:`MIN_SERVING_UG` per serving and a
-    realistic USDA household portion (see :func:`pick_serving`; foods without one are
-    skipped, never given an invented 100 g serving). Fortified foods (crystalline share
-    > 0) are candidates for every diet; for non-vegan diets a short list of everyday
-    natural sources (milk, yogurt, cheese, eggs, fish, shellfish, meat, poultry; no organ
-    meats) is added. Infant formula and baby foods are never suggested. For every diet
-    except omnivore, foods whose diet class is unverified are listed last, marked
-    ``check_label``, and never used in the least-change plan. Older adults (51+) and
-    people with low stomach acid (atrophic gastritis, PPI, H2 blocker) are offered foods
-    whose B12 is mostly crystalline first, and the least-change plan uses only those when
-    they suffice [IOM p.306, p.342].
+    Candidates are foods a dietitian would name (:data:`FAMILIES`: fortified plant milks,
+    breakfast cereals, plant yoghurts, meat analogues, fortified tofu and spreads, yeast
+    extract, the person's saved foods; for non-vegans everyday natural sources), never
+    those of :data:`NOT_FOR_SUGGESTION` (candy, sweetened or flavoured drinks, dressings,
+    bars and shakes, infant foods, legacy items). They come from FNDDS (foods people
+    report eating), the person's saved foods, or generic SR foods (branded SR products are
+    not offered), each with an everyday name (:func:`everyday_name`). They have known,
+    reliable B12, at least :data:`MIN_SERVING_UG` per serving and a realistic USDA
+    household portion (see :func:`pick_serving`; foods without one are skipped, never
+    given an invented 100 g serving). The list is in the order of the gain shown; foods
+    whose diet class is unverified are marked ``check_label`` and never used in the
+    least-change plan. Older adults (51+) and people with low stomach acid (atrophic
+    gastritis, PPI, H2 blocker) or on metformin are offered only foods whose B12 is mostly
+    crystalline, and the messages lead with them and a supplement [IOM p.306, p.342].
 Supplements
     Regimens and shelf strengths live in ``data/supplements.csv`` (editable; every row
-    has a source). Each regimen's dose range starts at the published advice (daily
-    ≥ 10 µg, twice a week 1000 µg, weekly 2000 µg [VEGSOC] [VRG-15]), because the
-    intermittent options rest on passive uptake and stores, not on the fit alone. Each
-    regimen gets the smallest shelf strength within its range whose modelled absorbed
-    B12 (on top of the diet, taken with the meal where it adds most; for n doses a week,
-    n/7 of a daily dose's gain) reaches the goal. Without intrinsic
-    factor (pernicious anaemia, bariatric surgery, ileal resection) only high-dose daily
-    oral B12 and injections are shown, under a clinician, and no food plan is made.
+    has a source), by group (:func:`supplement_group`): adults and teenagers (daily,
+    twice a week, weekly, from the published advice: daily ≥ 10 µg, twice a week 1000 µg,
+    weekly 2000 µg [VEGSOC] [VRG-15]), children 1-13 (VeganHealth's table by age
+    [VH-TAB]; never adult 1000-2000 µg doses; otherwise a paediatrician), pregnancy and
+    breastfeeding (a daily source only [IOM p.340]), 51+ with low stomach acid or on
+    metformin (500-1000 µg a day [BMJ-BP-822]). Each ranged regimen gets the smallest
+    shelf strength within its range whose modelled absorbed B12 (on top of the diet,
+    taken with the meal where it adds most; for n doses a week, n/7 of a daily dose's
+    gain) reaches the goal. Without intrinsic factor (pernicious anaemia, bariatric
+    surgery, ileal resection) only high-dose daily oral B12 and injections are shown,
+    under a clinician, and no food plan is made.
 
 References
 ----------
@@ -65,6 +71,12 @@ References
 .. [EFSA-15] EFSA NDA Panel (2015). EFSA Journal 13(7):4150 (no UL set).
 .. [EVM-03] Expert Group on Vitamins and Minerals (2003). Safe upper levels for vitamins
    and minerals (guidance level 2000 µg/day from supplements).
+.. [VH-TAB] VeganHealth (Jack Norris RD), supplement table by age, as reproduced in
+   b12-science.md §8a (secondary copies; confirm at veganhealth.org before release).
+.. [MESSINA-19] Ginny Messina RD, quoted by Raise Vegan (2019): about 10 µg a day for
+   toddlers, 15-20 µg for school-age children (b12-science.md §8a).
+.. [BMJ-BP-822] BMJ Best Practice, B12 deficiency, prevention: about 500 µg a day or more
+   of crystalline B12 suggested for older people (b12-science.md §2).
 """
 
 from __future__ import annotations
