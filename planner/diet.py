@@ -217,7 +217,8 @@ KEYWORDS: tuple[tuple[str, str, str], ...] = (
     (VEGETARIAN, "milk protein (nutrition drink or powder)",
      r"nutritional (?:drinks?|shakes?|supplements?|powders?)|meal replacements?"
      r"|protein (?:shakes?|drinks?|powders?)|instant breakfast|breakfast essentials"
-     r"|ensure|glucerna|muscle milk|special k20|boost(?: plus)?"),
+     r"|abbott, ensure|\(ensure|ensure plus|glucerna|muscle milk|special k20"
+     r"|nestle, boost|\(boost|boost plus"),
     (VEGETARIAN, "casein", r"caseins?|caseinates?|lactose|milk solids|milk protein"),
     (VEGETARIAN, "buttermilk", r"buttermilk"),
     (VEGETARIAN, "milk", r"milk|milks|leche|dairy|milkshakes?|eggnog|lassi"

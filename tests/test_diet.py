@@ -183,6 +183,9 @@ def test_fndds_name_counts_over_a_recipe_that_substitutes_sugar():
     ("Beverages, ABBOTT, ENSURE, Nutritional Shake, Ready-to-Drink", "vegetarian"),
     ("Nutritional powder mix, protein, soy based, NFS", None),
     ("Babyfood, vegetables, corn, creamed, strained", None),
+    ("Nutritional drink or shake, ready-to-drink (Ensure Plus)", "vegetarian"),
+    ("oats, sugar, mixed tocopherols (to ensure freshness)", None),
+    ("Fruit juice smoothie, BOLTHOUSE FARMS, BERRY BOOST", None),
 ])
 def test_rules_of_issue_12(text, expected):
     ev = text_evidence(text)
