@@ -170,6 +170,7 @@ FAMILY_UNITS: dict[str, tuple[str, ...]] = {
     "plant milk": ("cup",),
     "milk": ("cup",),
     "yogurt": ("container", "cup"),
+    "plant yogurt": ("container", "cup"),
     "cheese": ("slice", "stick", "oz"),
     "egg": ("egg", "large", "medium"),
     "spread": ("tablespoon", "tbsp", "teaspoon", "tsp", "pat"),
@@ -183,8 +184,8 @@ FAMILY_UNITS: dict[str, tuple[str, ...]] = {
 #: Largest realistic serving of one family [g] (default :data:`MAX_SERVING_G`).
 FAMILY_MAX_G: dict[str, float] = {
     "spread": 20.0, "cheese": 60.0, "egg": 70.0, "cereal": 80.0, "bar": 80.0,
-    "yogurt": 200.0, "meat": 200.0, "poultry": 200.0, "fish": 200.0, "shellfish": 200.0,
-    "meat alternative": 200.0,
+    "yogurt": 200.0, "plant yogurt": 200.0, "meat": 200.0, "poultry": 200.0, "fish": 200.0,
+    "shellfish": 200.0, "meat alternative": 200.0,
 }
 #: Portion labels never used as a serving.
 _BAD_PORTION = re.compile(
