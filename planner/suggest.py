@@ -1449,7 +1449,12 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
                    "supplement is the simplest route [IOM p.306, p.342].")
         if len(supplements):
             out.append(_supplement_sentence(supplements, status, first=True))
-    if no_if:
+    if no_if and child:
+        names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
+                       if CONDITIONS[c].if_factor == 0.0])
+        out.append(f"With {names}, a child's B12 must be managed by a paediatrician; no "
+                   "food plan or dose is suggested here.")
+    elif no_if:
         names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
                        if CONDITIONS[c].if_factor == 0.0])
         lead = ("so there is no food plan: " if status == "needs_clinician" else "")

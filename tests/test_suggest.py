@@ -663,6 +663,7 @@ def test_child_without_a_paediatric_regimen_is_sent_to_a_paediatrician(foods):
     r = suggest(vegan_week(), profile, foods)
     assert r.supplements.empty
     assert any("ask a paediatrician" in m for m in r.messages)
+    assert not any("1000–2000 µg a day" in m for m in r.messages)
 
 
 @pytest.mark.parametrize("profile", [PREGNANT_VEGAN,
