@@ -1114,6 +1114,22 @@ def _add_food() -> None:
         notify("success", f"Added {desc} ({label or f'{grams:g} g'}) at {meal}, {where}.")
 
 
+def _switch_to(mode: str, query: str) -> None:
+    """Callback: open "Food from a label" (name filled in) or FoodData Central search."""
+    ss = st.session_state
+    ss["add_mode"] = mode
+    ss["lbl_name" if mode == "label" else "fdc_query"] = query[:80]
+
+
+def _offer_other_sources(query: str) -> None:
+    c1, c2 = st.columns(2)
+    c1.button("Add it from its label", key="food_to_label", on_click=_switch_to,
+              args=("label", query), help="Type in the Nutrition Facts label; the name is "
+                                          "filled in.")
+    c2.button("Look it up in FoodData Central", key="food_to_fdc", on_click=_switch_to,
+              args=("fdc", query))
+
+
 def add_food_form(plan: pd.DataFrame, foods: FoodTable) -> None:
     ss = st.session_state
     c1, c2 = st.columns([3, 2])
@@ -1134,7 +1150,12 @@ def add_food_form(plan: pd.DataFrame, foods: FoodTable) -> None:
         st.warning(f"No food matches “{as_text(query[:80])}”"
                    + (f" for a {diet} diet; untick the diet filter or " if diet else "; ")
                    + "try another word.")
+        _offer_other_sources(query)
         return
+    if not hits.attrs.get("good_match", True):
+        st.info(f"Nothing in the USDA table matches “{query[:80]}” well; the closest foods "
+                "are below.")
+        _offer_other_sources(query)
     labels = {fid: _food_label(r) for fid, r in zip(hits["food_id"], hits.to_dict("records"),
                                                    strict=True)}
     if ss.get("food_choice") not in labels:

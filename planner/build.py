@@ -20,8 +20,8 @@ import pandas as pd
 
 from planner import usda
 from planner._files import publish_files
-from planner.diet import DietClass, classify_fndds, classify_sr
-from planner.reliability import b12_reliability, fortified_b12
+from planner.diet import DietClass, Figures, classify_fndds, classify_sr
+from planner.reliability import Fortification, b12_reliability, fortified_b12, infer_fortified
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 FOODS_FILE = "foods.csv.gz"
@@ -46,10 +46,15 @@ def _sr28_foods(sr28_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     langual = usda.read_sr28_langual(sr28_dir)
     lang_by_food = langual.groupby("NDB_No")["Description"].apply(tuple).to_dict()
     nutr = nutr.reindex(foods["NDB_No"])
+    forts = [infer_fortified(d, g, "", b, a) for d, g, b, a in zip(
+        foods["Long_Desc"], foods["FdGrp_Desc"], nutr[usda.NUTR_B12], nutr[usda.NUTR_B12_ADDED],
+        strict=True)]
     classes = [
-        classify_sr(d, g, m, lang_by_food.get(n, ()))
-        for n, d, g, m in zip(foods["NDB_No"], foods["Long_Desc"], foods["FdGrp_Desc"],
-                              foods["ManufacName"], strict=True)
+        classify_sr(d, g, m, lang_by_food.get(n, ()), Figures(c, bu, b, a, f.fortified))
+        for n, d, g, m, c, bu, b, a, f in zip(
+            foods["NDB_No"], foods["Long_Desc"], foods["FdGrp_Desc"], foods["ManufacName"],
+            nutr[usda.NUTR_CHOLESTEROL], nutr[usda.NUTR_BUTYRIC], nutr[usda.NUTR_B12],
+            nutr[usda.NUTR_B12_ADDED], forts, strict=True)
     ]
     out = pd.DataFrame({
         "food_id": "sr28:" + foods["NDB_No"],
@@ -62,7 +67,7 @@ def _sr28_foods(sr28_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         "kcal": nutr[usda.NUTR_KCAL].to_numpy(),
         "protein_g": nutr[usda.NUTR_PROTEIN].to_numpy(),
     })
-    out = _add_classes(out, classes)
+    out = _add_classes(out, classes, forts)
     w = usda.read_sr28_weights(sr28_dir)
     portions = pd.DataFrame({
         "food_id": "sr28:" + w["NDB_No"],
@@ -87,8 +92,20 @@ def _fndds_foods(fndds_dir: Path, sr_classes: dict[int, DietClass]
     }
     descriptions = dict(zip(foods["Food code"].astype(int), foods["Main food description"],
                             strict=True))
-    classes_by_code = classify_fndds(descriptions, ingredients, sr_classes)
     nutr = nutr.reindex(foods["Food code"])
+    forts = [
+        infer_fortified(d, g, " ; ".join(x for _, x in ingredients.get(int(c), ())), b, a)
+        for c, d, g, b, a in zip(foods["Food code"], foods["Main food description"],
+                                 foods["WWEIA Category description"], nutr[usda.FNDDS_B12],
+                                 nutr[usda.FNDDS_B12_ADDED], strict=True)
+    ]
+    figures = {
+        int(c): Figures(ch, bu, b, a, f.fortified)
+        for c, ch, bu, b, a, f in zip(foods["Food code"], nutr[usda.FNDDS_CHOLESTEROL],
+                                      nutr[usda.FNDDS_BUTYRIC], nutr[usda.FNDDS_B12],
+                                      nutr[usda.FNDDS_B12_ADDED], forts, strict=True)
+    }
+    classes_by_code = classify_fndds(descriptions, ingredients, sr_classes, figures)
     out = pd.DataFrame({
         "food_id": [f"fndds:{int(c):08d}" for c in foods["Food code"]],
         "source": "fndds",
@@ -100,7 +117,7 @@ def _fndds_foods(fndds_dir: Path, sr_classes: dict[int, DietClass]
         "kcal": nutr[usda.FNDDS_KCAL].to_numpy(),
         "protein_g": nutr[usda.FNDDS_PROTEIN].to_numpy(),
     })
-    out = _add_classes(out, [classes_by_code[int(c)] for c in foods["Food code"]])
+    out = _add_classes(out, [classes_by_code[int(c)] for c in foods["Food code"]], forts)
     p = usda.read_fndds_portions(fndds_dir)
     p = p.loc[p["Portion weight (g)"] > 0]  # drops the 0 g "Quantity not specified" rows
     portions = pd.DataFrame({
@@ -112,14 +129,15 @@ def _fndds_foods(fndds_dir: Path, sr_classes: dict[int, DietClass]
     return out, portions
 
 
-def _add_classes(df: pd.DataFrame, classes: list[DietClass]) -> pd.DataFrame:
+def _add_classes(df: pd.DataFrame, classes: list[DietClass],
+                 forts: list[Fortification]) -> pd.DataFrame:
     """Add diet, fortification and reliability columns to food rows (pure)."""
     df = df.copy()
     df["diet"] = [k.diet for k in classes]
     df["diet_basis"] = [k.basis for k in classes]
     df["diet_verified"] = [k.verified for k in classes]
-    fort = [fortified_b12(b, a, d) for b, a, d in
-            zip(df["b12_ug"], df["b12_added_ug"], df["diet"], strict=True)]
+    fort = [fortified_b12(b, a, d, f) for b, a, d, f in
+            zip(df["b12_ug"], df["b12_added_ug"], df["diet"], forts, strict=True)]
     df["b12_fortified_ug"] = [f[0] for f in fort]
     df["fortified_basis"] = [f[1] for f in fort]
     rel = [b12_reliability(t, d, a) for t, d, a in
@@ -215,9 +233,17 @@ def table_counts(foods: pd.DataFrame, portions: pd.DataFrame) -> dict[str, int]:
         c[f"diet_{d}"] = int((foods["diet"] == d).sum())
     c["diet_unverified"] = int((~foods["diet_verified"]).sum())
     c["b12_unreliable"] = int((~foods["b12_reliable"]).sum())
-    for basis in ("plant_food", "usda_added", "none"):
+    for basis in FORTIFIED_BASES:
         c[f"fortified_{basis}"] = int((foods["fortified_basis"] == basis).sum())
+    basis = foods["diet_basis"].astype(str)
+    c["diet_by_figures"] = int(basis.str.startswith("USDA figures").sum())
+    c["diet_by_name_over_recipe"] = int(basis.str.contains("(USDA's recipe:", regex=False).sum())
     return c
+
+
+#: ``fortified_basis`` values of the built table, in the order SOURCES.md lists them.
+FORTIFIED_BASES = ("plant_food", "usda_added", "inferred_category", "inferred_ingredients",
+                   "inferred_name", "none")
 
 
 def sources_markdown(counts: dict[str, int], inputs: list[tuple[str, str]]) -> str:
@@ -273,8 +299,29 @@ def sources_markdown(counts: dict[str, int], inputs: list[tuple[str, str]]) -> s
         f"{f('diet_unverified')} foods.",
         f"- B12 not dependable (`b12_reliable` False: algae, tempeh, miso, shiitake ...): "
         f"{f('b12_unreliable')} foods.",
-        f"- `fortified_basis`: plant_food {f('fortified_plant_food')}, usda_added "
-        f"{f('fortified_usda_added')}, none {f('fortified_none')}.",
+        f"- Diet class raised by USDA's own figures (cholesterol ≥ 5 mg/100 g, or natural "
+        f"B12 in a food neither fortified nor an alga, fungus or fermented food): "
+        f"{f('diet_by_figures')} foods (all unverified).",
+        f"- FNDDS foods whose name names an animal ingredient USDA's recipe replaces (honey "
+        f"roasted, made with sugar): {f('diet_by_name_over_recipe')} foods, classed by the name.",
+        "- `fortified_basis`: "
+        + ", ".join(f"{b} {f('fortified_' + b)}" for b in FORTIFIED_BASES) + ".",
+        "",
+        "Fortification (crystalline B12), whatever the diet class "
+        "(`planner.reliability.infer_fortified`, the same rule for FoodData Central and "
+        "label foods): USDA's added B12 where it is given (above 0); else all the B12 of a "
+        "food in a fortified category (ready-to-eat cereals, formulated and nutrition bars, "
+        "meal-replacement and nutritional drinks, protein powders, plant milks and "
+        "yoghurts, meat analogues, energy drinks, enhanced waters, infant formula and "
+        "cereal: grain and drink bases have no B12 of their own), of a food whose "
+        "ingredients name B12 (\"cyanocobalamin\", \"vitamin B12\", FNDDS \"Vitamin B-12 as "
+        "ingredient\") or whose name says it is fortified; and all the B12 of a food with no "
+        "animal ingredient (`plant_food`: plants make no B12).",
+        "",
+        "Diet classes use every signal in the releases: FNDDS ingredient lists, SR food "
+        "groups, LanguaL descriptors, the words of the name, and USDA's nutrient figures "
+        "(thresholds and every exception with its reason: `planner/diet.py`, "
+        "`FIGURE_EXCEPTIONS`; rules: docs/model.md).",
         "",
         "## Input files (SHA-256)",
         "",

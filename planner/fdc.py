@@ -58,7 +58,7 @@ from urllib3.util.retry import Retry
 from planner.diet import text_evidence
 from planner.errors import InputError, shorten
 from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, clean_text
-from planner.reliability import b12_reliability, fortified_b12
+from planner.reliability import b12_reliability, fortified_b12, infer_fortified
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -472,7 +472,8 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
     category = _category(food)
     ingredients = _text(food.get("ingredients")) or None
     diet, basis, verified = classify_diet(description, ingredients, category)
-    fortified, fortified_basis = fortified_b12(b12, added, diet)
+    fortified, fortified_basis = fortified_b12(
+        b12, added, diet, infer_fortified(description, category, ingredients or "", b12, added))
     reliable, note = check_b12_reliable(description, ingredients, diet, added)
     row = {
         "food_id": f"fdc:{fdc_id}",

@@ -36,27 +36,33 @@ Meals
     breakfast 08:00, lunch 12:30, snack 16:00 and dinner 19:00 where the plan has no meal
     within :data:`STANDARD_MEAL_GAP_MIN` minutes; at most :data:`MAX_SLOTS`.
 Foods
-    Candidates have known, reliable B12, at least :data:`MIN_SERVING_UG` per serving and a
-    realistic USDA household portion (see :func:`pick_serving`; foods without one are
-    skipped, never given an invented 100 g serving). Fortified foods (crystalline share
-    > 0) are candidates for every diet; for non-vegan diets a short list of everyday
-    natural sources (milk, yogurt, cheese, eggs, fish, shellfish, meat, poultry; no organ
-    meats) is added. Infant formula and baby foods are never suggested. For every diet
-    except omnivore, foods whose diet class is unverified are listed last, marked
-    ``check_label``, and never used in the least-change plan. Older adults (51+) and
-    people with low stomach acid (atrophic gastritis, PPI, H2 blocker) are offered foods
-    whose B12 is mostly crystalline first, and the least-change plan uses only those when
-    they suffice [IOM p.306, p.342].
+    Candidates are foods a dietitian would name (:data:`FAMILIES`: fortified plant milks,
+    breakfast cereals, plant yoghurts, meat analogues, fortified tofu and spreads, yeast
+    extract, the person's saved foods; for non-vegans everyday natural sources), never
+    those of :data:`NOT_FOR_SUGGESTION` (candy, sweetened or flavoured drinks, dressings,
+    bars and shakes, infant foods, legacy items). They come from FNDDS (foods people
+    report eating), the person's saved foods, or generic SR foods (branded SR products are
+    not offered), each with an everyday name (:func:`everyday_name`). They have known,
+    reliable B12, at least :data:`MIN_SERVING_UG` per serving and a realistic USDA
+    household portion (see :func:`pick_serving`; foods without one are skipped, never
+    given an invented 100 g serving). The list is in the order of the gain shown; foods
+    whose diet class is unverified are marked ``check_label`` and never used in the
+    least-change plan. Older adults (51+) and people with low stomach acid (atrophic
+    gastritis, PPI, H2 blocker) or on metformin are offered only foods whose B12 is mostly
+    crystalline, and the messages lead with them and a supplement [IOM p.306, p.342].
 Supplements
     Regimens and shelf strengths live in ``data/supplements.csv`` (editable; every row
-    has a source). Each regimen's dose range starts at the published advice (daily
-    ≥ 10 µg, twice a week 1000 µg, weekly 2000 µg [VEGSOC] [VRG-15]), because the
-    intermittent options rest on passive uptake and stores, not on the fit alone. Each
-    regimen gets the smallest shelf strength within its range whose modelled absorbed
-    B12 (on top of the diet, taken with the meal where it adds most; for n doses a week,
-    n/7 of a daily dose's gain) reaches the goal. Without intrinsic
-    factor (pernicious anaemia, bariatric surgery, ileal resection) only high-dose daily
-    oral B12 and injections are shown, under a clinician, and no food plan is made.
+    has a source), by group (:func:`supplement_group`): adults and teenagers (daily,
+    twice a week, weekly, from the published advice: daily ≥ 10 µg, twice a week 1000 µg,
+    weekly 2000 µg [VEGSOC] [VRG-15]), children 1-13 (VeganHealth's table by age
+    [VH-TAB]; never adult 1000-2000 µg doses; otherwise a paediatrician), pregnancy and
+    breastfeeding (a daily source only [IOM p.340]), 51+ with low stomach acid or on
+    metformin (500-1000 µg a day [BMJ-BP-822]). Each ranged regimen gets the smallest
+    shelf strength within its range whose modelled absorbed B12 (on top of the diet,
+    taken with the meal where it adds most; for n doses a week, n/7 of a daily dose's
+    gain) reaches the goal. Without intrinsic factor (pernicious anaemia, bariatric
+    surgery, ileal resection) only high-dose daily oral B12 and injections are shown,
+    under a clinician, and no food plan is made.
 
 References
 ----------
@@ -65,6 +71,12 @@ References
 .. [EFSA-15] EFSA NDA Panel (2015). EFSA Journal 13(7):4150 (no UL set).
 .. [EVM-03] Expert Group on Vitamins and Minerals (2003). Safe upper levels for vitamins
    and minerals (guidance level 2000 µg/day from supplements).
+.. [VH-TAB] VeganHealth (Jack Norris RD), supplement table by age, as reproduced in
+   b12-science.md §8a (secondary copies; confirm at veganhealth.org before release).
+.. [MESSINA-19] Ginny Messina RD, quoted by Raise Vegan (2019): about 10 µg a day for
+   toddlers, 15-20 µg for school-age children (b12-science.md §8a).
+.. [BMJ-BP-822] BMJ Best Practice, B12 deficiency, prevention: about 500 µg a day or more
+   of crystalline B12 suggested for older people (b12-science.md §2).
 """
 
 from __future__ import annotations
@@ -91,6 +103,7 @@ from planner.absorption import (
     assign_dose_events,
     minutes_of_day,
 )
+from planner.diet import is_branded
 from planner.errors import DataFileError, InputError
 from planner.evaluate import Evaluation, evaluate
 from planner.foods import FoodTable
@@ -135,7 +148,13 @@ MOVE_MESSAGE_UG = 0.1
 #: Float margin the fast model must clear before :func:`evaluate` verifies [µg/day].
 _MARGIN = 1e-6
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level, supplements [µg/day] [EVM-03]
+#: From this age [years] the adult regimens apply; below it VeganHealth's table by age
+#: (1-3, 4-8, 9-13 y) gives children's doses [VH-TAB]; "14+ y" is its adult row.
+ADULT_SUPPLEMENT_AGE_Y = 14.0
 _LOW_ACID = ("atrophic_gastritis", "ppi", "h2_blocker")
+#: Conditions whose suggestions lead with fortified foods and supplements: low stomach acid
+#: [IOM p.342] and metformin (lower serum B12 [DEJAGER-10]; IF uptake lowered in the model).
+_PREFER_CRYSTALLINE = (*_LOW_ACID, "metformin")
 
 # -- portions and food families ----------------------------------------------------------
 #: Household-portion words in order of preference when a food's family has no preference
@@ -151,6 +170,7 @@ FAMILY_UNITS: dict[str, tuple[str, ...]] = {
     "plant milk": ("cup",),
     "milk": ("cup",),
     "yogurt": ("container", "cup"),
+    "plant yogurt": ("container", "cup"),
     "cheese": ("slice", "stick", "oz"),
     "egg": ("egg", "large", "medium"),
     "spread": ("tablespoon", "tbsp", "teaspoon", "tsp", "pat"),
@@ -164,8 +184,8 @@ FAMILY_UNITS: dict[str, tuple[str, ...]] = {
 #: Largest realistic serving of one family [g] (default :data:`MAX_SERVING_G`).
 FAMILY_MAX_G: dict[str, float] = {
     "spread": 20.0, "cheese": 60.0, "egg": 70.0, "cereal": 80.0, "bar": 80.0,
-    "yogurt": 200.0, "meat": 200.0, "poultry": 200.0, "fish": 200.0, "shellfish": 200.0,
-    "meat alternative": 200.0,
+    "yogurt": 200.0, "plant yogurt": 200.0, "meat": 200.0, "poultry": 200.0, "fish": 200.0,
+    "shellfish": 200.0, "meat alternative": 200.0,
 }
 #: Portion labels never used as a serving.
 _BAD_PORTION = re.compile(
@@ -182,38 +202,59 @@ _NOT_NATURAL = re.compile(
     r"\b(?:liver|liverwurst|kidneys?|giblets?|hearts?|brains?|tongue|spleen|lungs?|pancreas|"
     r"thymus|tripe|sweetbreads?|testes|variety meats|raw|dry|dried|powder|evaporated|"
     r"condensed)\b")
-#: Never suggested: infant foods, energy drinks (caffeine) and sports drinks (a daily
-#: sugary drink is no advice to give for B12, whatever its label says).
-_NOT_FOR_SUGGESTION = re.compile(
-    r"infant formula|\bbaby\b|toddler|human milk|energy drink|sports? drink|gatorade|powerade")
-#: Variety families: (name, pattern on lower-case "description | group"), first match wins.
+#: What a dietitian would name, by family: (family, pattern on lower-case "description |
+#: group"), first match wins. Fortified staples people buy [VEGSOC] [VRG-15] and the
+#: b12-science.md §9 list (plant milks, breakfast cereals, soy yoghurts, meat and dairy
+#: analogues, yeast extract, fortified spreads), the person's own saved foods, and for
+#: non-vegans everyday natural sources. A food in no family is never suggested.
 FAMILIES: tuple[tuple[str, str], ...] = (
-    ("cereal", r"cereal"),
-    ("plant milk", r"soy ?milk|oat milk|almond milk|rice milk|plant-based milk|non-dairy milk"),
-    ("meat alternative", r"meatless|vegetarian|veggie|soyburger|meat extender|"
-                         r"meat-alternative|loma linda|morningstar|worthington"),
-    ("nutrition drink", r"nutritional (?:powder|drink|shake|supplement)|shake|"
-                        r"instant breakfast|protein (?:powder|supplement)|slim ?fast"),
-    ("bar", r"\bbars?\b"),
-    ("enhanced water", r"\bwater\b"),
-    ("spread", r"margarine|\bspread\b"),
-    ("yogurt", r"yogh?urt"),
+    ("your saved food", r"\| (?:from a label|fdc: .*|your saved food)$"),
+    ("yeast extract", r"yeast extract|marmite|nutritional yeast|vegemite|\byeast\b.*fortified"),
+    ("cereal", r"^cereals? ready-to-eat|\| ready-to-eat cereal|^cereal, |\bcereal\b.*\| from"),
+    ("plant milk", r"soy ?milk|oat milk|almond milk|rice milk|plant-based milk|non-dairy milk"
+                   r"|\| plant-based milk$"),
+    ("plant yogurt", r"yogh?urt, soy|soy yogh?urt|\| plant-based yogh?urt$"),
+    ("meat alternative", r"meatless|vegetarian|veggie|soyburger|meat-alternative|morningstar"
+                         r"|loma linda|worthington|gardenburger|boca|tofurky"),
+    ("tofu", r"\btofu\b|soybean curd"),
+    ("spread", r"margarine|vegetable oil spread"),
+    ("yogurt", r"^yogh?urt"),
     ("milk", r"^milk"),
-    ("cheese", r"cheese"),
+    ("cheese", r"^cheese"),
     ("egg", r"^eggs?\b"),
-    ("shellfish", r"clam|mussel|shrimp|crab|oyster"),
-    ("fish", r"fish|salmon|tuna|sardine|trout|mackerel|herring|\bcod\b|haddock|pollock"),
-    ("meat", r"beef|pork|lamb"),
-    ("poultry", r"chicken|turkey"),
+    ("shellfish", r"^(?:clams?|mussels?|shrimp|crab|oysters?)\b"),
+    ("fish", r"^(?:fish|salmon|tuna|sardines?|trout|mackerel|herring|cod|haddock|pollock"
+             r"|tilapia)\b"),
+    ("meat", r"^(?:beef|ground beef|pork|lamb)\b"),
+    ("poultry", r"^(?:chicken|turkey)\b"),
 )
+#: Families of fortified staples (crystalline B12); the rest are natural sources.
+FORTIFIED_FAMILIES = frozenset({"your saved food", "yeast extract", "cereal", "plant milk",
+                                "plant yogurt", "meat alternative", "tofu", "spread"})
+#: Never suggested, whatever the family: infant foods, candy and sweets, sugar-sweetened or
+#: flavoured drinks, sports and energy drinks, nutrition shakes and bars, dressings and
+#: sauces, sugary cereals, and legacy items nobody can buy ("Meat extender").
+NOT_FOR_SUGGESTION: tuple[str, ...] = (
+    r"infant formula|\bbaby\b|babyfood|toddler|human milk",
+    r"cand(?:y|ies)|chocolate|cocoa|caramel|fudge|marshmallow|frosted|frosting|syrup|dessert"
+    r"|ice cream|cookie|\bcakes?\b|pastr(?:y|ies)|pie\b|brownie|donut|doughnut",
+    r"\bsweetened\b|flavou?red|vanilla|strawberry|mocha|chai|coffee|\btea\b|nesquik|honey"
+    r"|cinnamon|fruit|maple|brown sugar|peanut butter",
+    r"\bwater\b|juice|\bsoda\b|soft drink|energy drink|sports? drink|gatorade|powerade"
+    r"|smoothie|\bshakes?\b|nutritional (?:drink|shake|powder|beverage|supplement)"
+    r"|protein powder|meal replacement|\bdrink\b|beverage",
+    r"\bbars?\b|dressing|\bsauce\b|gravy|\bdip\b|mayonnaise",
+    r"higher sugar|meat extender|sandwich spread",
+)
+_NOT_FOR_SUGGESTION = re.compile("|".join(f"(?:{p})" for p in NOT_FOR_SUGGESTION))
 #: A family's usual meal: among equally small plans, one that keeps it there is preferred.
 NATURAL_MEALS: dict[str, str] = {"cereal": "breakfast"}
 _FAMILY_RES = tuple((name, re.compile(p)) for name, p in FAMILIES)
 
 FOOD_COLUMNS: tuple[str, ...] = (
-    "rank", "food_id", "description", "serving", "serving_g", "b12_ug", "crystalline_ug",
-    "crystalline", "meal", "absorbed_gain_ug", "family", "group", "manufacturer",
-    "check_label", "note",
+    "rank", "food_id", "name", "description", "serving", "serving_g", "b12_ug",
+    "crystalline_ug", "crystalline", "meal", "absorbed_gain_ug", "family", "group",
+    "manufacturer", "check_label", "note",
 )
 SUPPLEMENT_COLUMNS: tuple[str, ...] = (
     "regimen", "label", "dose_ug", "frequency_per_week", "route", "absorbed_per_dose_ug",
@@ -335,12 +376,10 @@ class Suggestion:
             slot = next((s for s in self._slots if s.meal == r.meal), None)
             if slot is None:
                 continue
-            title = f"{r.serving} {r.description} at {r.meal}, every day"
-            detail = (f"+{r.absorbed_gain_ug:.1f} µg absorbed a day; {r.b12_ug:.1f} µg B12 "
-                      f"per serving ({r.serving_g:g} g). USDA: {r.group}"
+            title = f"{r.serving} {r.name} at {r.meal}, every day"
+            detail = (f"+{r.absorbed_gain_ug:.2f} µg absorbed a day. {r.note[:1].upper()}"
+                      f"{r.note[1:]}. USDA: {r.description}"
                       + (f", {r.manufacturer}" if r.manufacturer else ""))
-            if r.check_label:
-                detail += "; check the label (diet class not verified)"
             for i, d in enumerate(self._days):
                 rows.append({"option": r.food_id, "title": title, "detail": detail,
                              "day": int(d), "meal": r.meal, "time": slot.times[i],
@@ -389,13 +428,20 @@ def _pick_regimen(table: pd.DataFrame, regimen: str | int) -> pd.Series:
 
 # -- supplements data file ----------------------------------------------------------------
 _SUPP_COLUMNS = ("kind", "name", "dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug",
-                 "route", "applies_to", "label", "note", "source")
+                 "route", "applies_to", "min_age_y", "max_age_y", "label", "note", "source")
+#: Who a regimen row is for (``applies_to``): adults and teenagers 14+ (``normal``),
+#: children by age band (``child``, VeganHealth's table by age [VH-TAB]), pregnancy and
+#: breastfeeding (daily sources only [IOM p.340]), people 51+ with low stomach acid or on
+#: metformin (``older_malabsorption`` [BMJ-BP-822]), and no intrinsic factor (``no_if``).
+SUPPLEMENT_GROUPS = ("normal", "child", "pregnancy", "lactation", "older_malabsorption",
+                     "no_if")
 
 
 @lru_cache(maxsize=4)
 def _load_supplements(path: str) -> tuple[tuple[float, ...], pd.DataFrame]:
     df = read_text_csv(path, _SUPP_COLUMNS).apply(lambda s: s.str.strip())
-    for c in ("dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug"):
+    for c in ("dose_ug", "doses_per_week", "min_dose_ug", "max_dose_ug", "min_age_y",
+              "max_age_y"):
         df[c] = pd.to_numeric(df[c].replace("", "nan"), errors="coerce").astype("float64")
     problems = []
     for i, r in df.iterrows():
@@ -409,8 +455,12 @@ def _load_supplements(path: str) -> tuple[tuple[float, ...], pd.DataFrame]:
                 problems.append(f"{where}: a regimen needs a name")
             if not r["doses_per_week"] > 0:
                 problems.append(f"{where}: doses_per_week must be > 0")
-            if r["applies_to"] not in ("normal", "no_if"):
-                problems.append(f"{where}: applies_to must be 'normal' or 'no_if'")
+            if r["applies_to"] not in SUPPLEMENT_GROUPS:
+                problems.append(f"{where}: applies_to must be one of "
+                                f"{', '.join(SUPPLEMENT_GROUPS)}")
+            if r["applies_to"] == "child" and not (r["min_age_y"] >= 0
+                                                   and r["max_age_y"] > r["min_age_y"]):
+                problems.append(f"{where}: a child regimen needs min_age_y < max_age_y")
             if r["route"] not in ("oral", "injection"):
                 problems.append(f"{where}: route must be 'oral' or 'injection'")
             fixed = r["dose_ug"] > 0
@@ -440,8 +490,9 @@ def load_supplements(path: str | None = None) -> tuple[tuple[float, ...], pd.Dat
         Tablet strengths on shelves [µg], ascending.
     regimens : pandas.DataFrame
         One row per regimen: ``name``, ``dose_ug`` (fixed dose) or ``min_dose_ug`` and
-        ``max_dose_ug`` [µg], ``doses_per_week``, ``route``, ``applies_to`` (``normal``
-        or ``no_if``: without intrinsic factor), ``label``, ``note``, ``source``.
+        ``max_dose_ug`` [µg], ``doses_per_week``, ``route``, ``applies_to`` (one of
+        :data:`SUPPLEMENT_GROUPS`), ``min_age_y`` and ``max_age_y`` (age band [years],
+        from inclusive, to exclusive; NaN = open), ``label``, ``note``, ``source``.
 
     Raises
     ------
@@ -517,13 +568,54 @@ _CANDIDATE_CACHE: weakref.WeakKeyDictionary[FoodTable, pd.DataFrame] = (
     weakref.WeakKeyDictionary())
 
 
-def family_of(description: str, group: str = "") -> str:
-    """The variety family of a food (``"cereal"``, ``"plant milk"`` ...; else its group)."""
+def family_of(description: str, group: str = "", source: str = "") -> str:
+    """The family of a food a dietitian would name (``"cereal"``, ``"plant milk"`` ...), or
+    "" when it is in none of :data:`FAMILIES` (then it is never suggested). Foods the
+    person saved (``source`` "user" or "fdc") are ``"your saved food"``."""
+    if source in ("user", "fdc"):
+        return "your saved food"
     text = f"{description} | {group}".lower()
     for name, rx in _FAMILY_RES:
         if rx.search(text):
             return name
-    return str(group).lower()
+    return ""
+
+
+_PLANT_DRINK = re.compile(r"\b(?:soy|oat|almond|rice|coconut|plant|pea|hemp|cashew)[- ]?"
+                          r"(?:drinks?|beverages?)\b")
+
+
+def not_for_suggestion(description: str, group: str = "") -> bool:
+    """True for foods never suggested (:data:`NOT_FOR_SUGGESTION`: candy, sugar-sweetened or
+    flavoured drinks, dressings, infant foods, legacy items ...)."""
+    text = _PLANT_DRINK.sub("plant milk", f"{description} | {group}".lower())
+    return bool(_NOT_FOR_SUGGESTION.search(text))
+
+
+def everyday_name(description: str) -> str:
+    """A name people use: USDA's qualifiers that say nothing to a shopper dropped, the
+    food's kind first ("Yogurt, soy" -> "Soy yogurt", "Cereal, corn flakes, plain" ->
+    "Corn flakes cereal, plain", "Chicken, meatless, NFS" -> "Meatless chicken")."""
+    text = re.sub(r"(?i)\s*\(all flavors\)|, with added calcium, vitamins a and d", "",
+                  str(description))
+    parts = [p.strip() for p in text.split(",")]
+    parts = [p for p in parts if p and not re.match(r"(?i)^(?:nfs|ns as to .*|not further "
+                                                    r"specified)$", p)]
+    if not parts:
+        return str(description)
+    head, rest = parts[0], parts[1:]
+    low = head.lower()
+    if low in ("cereal", "cereals") and rest:
+        head, rest = f"{rest[0]} cereal", rest[1:]
+    elif low in ("yogurt", "yoghurt") and rest and rest[0].lower() in (
+            "soy", "almond milk", "coconut milk", "oat"):
+        head, rest = f"{rest[0]} yogurt", rest[1:]
+    elif rest and rest[0].lower() in ("meatless", "vegetarian"):
+        head, rest = f"{rest[0]} {low}", rest[1:]
+    elif low in ("meatless", "vegetarian") and rest:
+        head, rest = f"{head} {rest[0]}", rest[1:]
+    name = ", ".join([head, *rest])
+    return name[:1].upper() + name[1:]
 
 
 def _candidates(foods: FoodTable) -> pd.DataFrame:
@@ -541,18 +633,26 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
     fort_all = np.clip(np.nan_to_num(full["b12_fortified_ug"].to_numpy(dtype="float64")[ok]),
                        0, None)
     kcal_all = full["kcal"].to_numpy(dtype="float64")[ok]
+    maker_all = full["manufacturer"].to_numpy(dtype=object)[ok]
     rows, fam, kcal = [], {}, {}
     for i, (fid, desc, group, src, fo) in enumerate(zip(ids_all, desc_all, group_all,
                                                          src_all, fort_all, strict=True)):
         d = str(desc).lower()
-        if fo <= 0 and (src != "fndds" or _EVERYDAY_NATURAL.match(d) is None
-                        or _NOT_NATURAL.search(d) is not None):
+        # foods people report eating (FNDDS), the person's own foods, and generic SR foods;
+        # branded SR products (many discontinued since 2015) are not offered
+        if src == "sr28" and is_branded(str(desc), str(maker_all[i])):
             continue
-        text = f"{d} | {str(group).lower()}"
-        if _NOT_FOR_SUGGESTION.search(text):
+        family = family_of(d, str(group), str(src))
+        if not family or not_for_suggestion(d, str(group)):
+            continue
+        if family in FORTIFIED_FAMILIES:
+            if fo <= 0:
+                continue
+        elif fo > 0 or src != "fndds" or _EVERYDAY_NATURAL.match(d) is None \
+                or _NOT_NATURAL.search(d) is not None:
             continue
         rows.append(i)
-        fam[fid] = family_of(d, str(group))
+        fam[fid] = family
         kcal[fid] = kcal_all[i]
     p_ids = foods.portions_df["food_id"].to_numpy(dtype=object)
     p_lab = foods.portions_df["label"].to_numpy(dtype=object)
@@ -575,6 +675,7 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
     desc = desc_all[idx]
     out = pd.DataFrame({
         "food_id": ids,
+        "name": [everyday_name(str(x)) for x in desc],
         "description": desc,
         "serving": np.array([best[i][1] for i in ids], dtype=object),
         "serving_g": grams,
@@ -587,7 +688,8 @@ def _candidates(foods: FoodTable) -> pd.DataFrame:
         "manufacturer": meta["manufacturer"].to_numpy(dtype=object),
         "family": np.array([fam[i] for i in ids], dtype=object),
         # near-identical foods share the first two parts of the description
-        "_desc_key": [", ".join(str(x).split(",")[:2]).strip().lower() for x in desc],
+        "_desc_key": [" ".join(w.rstrip("s") for w in _WORD.findall(everyday_name(str(x)).lower()))
+                      for x in desc],
         "_text": [str(x).lower() for x in desc],
     })
     out = out[out["b12_ug"] >= MIN_SERVING_UG].reset_index(drop=True)
@@ -810,19 +912,21 @@ def suggest(
 
     no_if = params.if_factor == 0.0
     infant = float(profile.age) < 1.0  # type: ignore[arg-type]
-    prefer_cryst = profile.older_adult or any(c in _LOW_ACID for c in profile.conditions)
+    prefer_cryst = profile.older_adult or any(c in _PREFER_CRYSTALLINE
+                                              for c in profile.conditions)
 
     # -- foods ------------------------------------------------------------------------
     ranked, pool, check = _rank_foods(foods, profile, model, words, ids, prefer_cryst)
-    shown = _variety(ranked, n_foods)
-    shown_check = _variety(check, N_CHECK_LABEL)
-    food_table = _food_table(shown, shown_check, slots)
+    shown = _listed(ranked, check, n_foods)
+    shown_check = shown[shown["check_label"]]
+    food_table = _food_table(shown, slots)
     if no_if or infant:
         food_table = food_table.iloc[0:0]
 
     # -- supplements -------------------------------------------------------------------
     supplements = _supplement_table(model, rec, line, no_if, infant,
-                                    daily_advised=profile.pregnant or profile.lactating)
+                                    daily_advised=profile.pregnant or profile.lactating,
+                                    profile=profile)
 
     # -- moves (spreading) -------------------------------------------------------------
     moves = _moves(model, it, slots)
@@ -861,6 +965,7 @@ def suggest(
         line=line, after=after, additions=additions, chosen=chosen, singles=singles,
         moves=moves, supplements=supplements, check=shown_check, constraint=constraint_note,
         max_k=max_k, prefer_cryst=prefer_cryst, infant=infant, no_if=no_if,
+        child=not infant and float(profile.age) < ADULT_SUPPLEMENT_AGE_Y,  # type: ignore[arg-type]
     )
     return Suggestion(
         status=status, goal=goal, goal_absorbed_ug=float(line), foods=food_table,
@@ -910,10 +1015,17 @@ def _exclusions(exclude: object) -> tuple[list[str], set[str]]:
 def _rank_foods(foods: FoodTable, profile: Profile, model: _Model, words: list[str],
                 ids: set[str], prefer_cryst: bool
                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Ranked usable foods, the least-change pool, and the "check the label" foods."""
+    """Usable foods by gain, the least-change pool, and the "check the label" foods.
+
+    Every list is in the order of the absorbed gain it shows (largest first). With
+    ``prefer_cryst`` (51 and over, low stomach acid, metformin) only foods whose B12 is
+    mostly crystalline (fortified) are listed [IOM p.306, p.342].
+    """
     cand = _candidates(foods)
     rank = {d: i for i, d in enumerate(DIET_ORDER)}
     ok = cand["diet"].map(rank).to_numpy() <= rank[profile.diet]
+    if prefer_cryst:
+        ok &= cand["crystalline"].to_numpy(dtype=bool)
     if ids:
         ok &= ~cand["food_id"].isin(ids).to_numpy()
     for w in words:
@@ -927,15 +1039,22 @@ def _rank_foods(foods: FoodTable, profile: Profile, model: _Model, words: list[s
     needs_check = ~c["diet_verified"] if profile.diet != "omnivore" else \
         pd.Series(False, index=c.index)
     c["check_label"] = needs_check.to_numpy(dtype=bool)
-    keys = ["crystalline", "absorbed_gain_ug", "serving_g"] if prefer_cryst else \
-        ["absorbed_gain_ug", "serving_g"]
-    asc = [False, False, True] if prefer_cryst else [False, True]
-    c = c.sort_values(keys + ["food_id"], ascending=asc + [True], kind="stable")
+    c = c.sort_values(["absorbed_gain_ug", "serving_g", "food_id"],
+                      ascending=[False, True, True], kind="stable")
     c = c[c["absorbed_gain_ug"] > 0]
     usable = c[~c["check_label"]].drop_duplicates("_desc_key")
     check = c[c["check_label"]].drop_duplicates("_desc_key")
     pool = _variety(usable, POOL_SIZE * 3)
     return usable, pool, check
+
+
+def _listed(usable: pd.DataFrame, check: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The foods shown: at most ``n``, of which at most :data:`N_CHECK_LABEL` need a label
+    check, with variety (:func:`_variety`), in the order of their gain."""
+    both = pd.concat([usable, _variety(check, N_CHECK_LABEL)])
+    both = both.sort_values(["absorbed_gain_ug", "serving_g", "food_id"],
+                            ascending=[False, True, True], kind="stable")
+    return _variety(both, n)
 
 
 def _variety(df: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -1015,7 +1134,7 @@ def _least_change(model: _Model, pool: pd.DataFrame, line: float, max_k: int,
         if not len(ok):
             continue
         g_sum = np.round(grams[combos[ok]].sum(axis=1), 6)
-        order = ok[np.lexsort((-totals[ok], odd[combos[ok]].sum(axis=1), g_sum))]
+        order = ok[np.lexsort((-totals[ok], g_sum, odd[combos[ok]].sum(axis=1)))]
         for ci in order[:20]:
             counts: dict[tuple[int, int], int] = {}
             for o in combos[ci]:
@@ -1048,32 +1167,42 @@ def _addition_rows(pool: pd.DataFrame, chosen: list[tuple[int, int, int]],
     return out.astype({c: t for c, t in PLAN_COLUMNS.items()})
 
 
-def _food_table(shown: pd.DataFrame, check: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
-    both = pd.concat([shown, check])
-    if both.empty:
+def _why(serving: str, grams: float, b12: float, crystalline: bool, meal: str,
+         gain: float) -> str:
+    """Why a food is suggested: B12 per serving, fortified or not, absorbed gain there."""
+    kind = ("added (fortified: crystalline B12, absorbed well even with low stomach acid)"
+            if crystalline else "natural (bound in food)")
+    return (f"{serving} ({grams:g} g) has {b12:.2g} µg B12, mostly {kind}; one a day at "
+            f"{meal} adds {gain:.2f} µg absorbed a day")
+
+
+def _food_table(shown: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
+    if shown.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in FOOD_COLUMNS})
+    meals = [slots[int(i)].meal for i in shown["slot"]]
     notes = []
-    for ch, cry in zip(both["check_label"], both["crystalline"], strict=True):
-        parts = []
-        if ch:
-            parts.append("check the label: its diet class could not be verified")
-        parts.append("B12 mostly crystalline (fortified)" if cry else "B12 mostly food-bound")
-        notes.append("; ".join(parts))
+    for r, meal in zip(shown.itertuples(index=False), meals, strict=True):
+        why = _why(str(r.serving), float(r.serving_g), float(r.b12_ug), bool(r.crystalline),
+                   meal, float(r.absorbed_gain_ug))
+        if r.check_label:
+            why += "; check the label: its diet class could not be verified"
+        notes.append(why)
     return pd.DataFrame({
-        "rank": np.arange(1, len(both) + 1, dtype="int64"),
-        "food_id": both["food_id"].astype(str).to_numpy(),
-        "description": both["description"].astype(str).to_numpy(),
-        "serving": both["serving"].astype(str).to_numpy(),
-        "serving_g": both["serving_g"].to_numpy(dtype="float64"),
-        "b12_ug": both["b12_ug"].to_numpy(dtype="float64"),
-        "crystalline_ug": both["crystalline_ug"].to_numpy(dtype="float64"),
-        "crystalline": both["crystalline"].to_numpy(dtype=bool),
-        "meal": [slots[int(i)].meal for i in both["slot"]],
-        "absorbed_gain_ug": both["absorbed_gain_ug"].to_numpy(dtype="float64"),
-        "family": both["family"].astype(str).to_numpy(),
-        "group": both["group"].astype(str).to_numpy(),
-        "manufacturer": both["manufacturer"].astype(str).to_numpy(),
-        "check_label": both["check_label"].to_numpy(dtype=bool),
+        "rank": np.arange(1, len(shown) + 1, dtype="int64"),
+        "food_id": shown["food_id"].astype(str).to_numpy(),
+        "name": shown["name"].astype(str).to_numpy(),
+        "description": shown["description"].astype(str).to_numpy(),
+        "serving": shown["serving"].astype(str).to_numpy(),
+        "serving_g": shown["serving_g"].to_numpy(dtype="float64"),
+        "b12_ug": shown["b12_ug"].to_numpy(dtype="float64"),
+        "crystalline_ug": shown["crystalline_ug"].to_numpy(dtype="float64"),
+        "crystalline": shown["crystalline"].to_numpy(dtype=bool),
+        "meal": meals,
+        "absorbed_gain_ug": shown["absorbed_gain_ug"].to_numpy(dtype="float64"),
+        "family": shown["family"].astype(str).to_numpy(),
+        "group": shown["group"].astype(str).to_numpy(),
+        "manufacturer": shown["manufacturer"].astype(str).to_numpy(),
+        "check_label": shown["check_label"].to_numpy(dtype=bool),
         "note": notes,
     })
 
@@ -1098,13 +1227,39 @@ def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float,
 
 
 # -- supplements ----------------------------------------------------------------------------
+def supplement_group(profile: Profile) -> str:
+    """Which rows of ``data/supplements.csv`` apply to a person (:data:`SUPPLEMENT_GROUPS`):
+    ``no_if`` without intrinsic factor; ``child`` under 14; ``pregnancy``, ``lactation``;
+    ``older_malabsorption`` at 51+ with atrophic gastritis, a PPI or H2 blocker, or
+    metformin; else ``normal``."""
+    conditions = set(profile.conditions)
+    if profile.absorption_params.if_factor == 0.0:
+        return "no_if"
+    if float(profile.age) < ADULT_SUPPLEMENT_AGE_Y:  # type: ignore[arg-type]
+        return "child"
+    if profile.pregnant:
+        return "pregnancy"
+    if profile.lactating:
+        return "lactation"
+    if profile.older_adult and conditions & set(_PREFER_CRYSTALLINE):
+        return "older_malabsorption"
+    return "normal"
+
+
 def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
-                      infant: bool, daily_advised: bool = False) -> pd.DataFrame:
+                      infant: bool, daily_advised: bool = False,
+                      profile: Profile | None = None) -> pd.DataFrame:
     strengths, regimens = load_supplements()
     rows: list[dict[str, Any]] = []
     if infant:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPLEMENT_COLUMNS})
-    scope = "no_if" if no_if else "normal"
+    scope = supplement_group(profile) if profile is not None else (
+        "no_if" if no_if else "normal")
+    age = float(profile.age) if profile is not None else 30.0  # type: ignore[arg-type]
+    lo = regimens["min_age_y"].fillna(-np.inf).to_numpy()
+    hi = regimens["max_age_y"].fillna(np.inf).to_numpy()
+    in_band = (lo <= age) & (age < hi)
+    regimens = regimens[(regimens["applies_to"] == scope).to_numpy() & in_band]
     base_pd = model.base_total / model.span
     gains_cache: dict[float, tuple[float, int]] = {}
 
@@ -1118,7 +1273,7 @@ def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
                 gains_cache[dose] = (float(g.max()), int(g.argmax()))
         return gains_cache[dose]
 
-    for _, r in regimens[regimens["applies_to"] == scope].iterrows():
+    for _, r in regimens.iterrows():
         per_week = float(r["doses_per_week"])
         base = {"regimen": r["name"], "label": r["label"], "frequency_per_week": per_week,
                 "route": r["route"], "note": r["note"], "source": r["source"]}
@@ -1135,8 +1290,8 @@ def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
         if not doses:
             continue
         picked: list[float] = []
-        if no_if:
-            picked = doses  # show each clinician strength (1000 and 2000 µg)
+        if no_if or r["dose_ug"] > 0:
+            picked = doses  # a fixed dose, or each clinician strength (1000 and 2000 µg)
         else:
             for d in doses:
                 if base_pd + gain(d)[0] * per_week / 7.0 + 1e-9 >= line:
@@ -1248,7 +1403,7 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
               additions: pd.DataFrame, chosen: list[tuple[int, int, int]],
               singles: pd.DataFrame, moves: pd.DataFrame, supplements: pd.DataFrame,
               check: pd.DataFrame, constraint: str, max_k: int, prefer_cryst: bool,
-              infant: bool, no_if: bool) -> list[str]:
+              infant: bool, no_if: bool, child: bool = False) -> list[str]:
     out: list[str] = []
     if "nitrous_oxide" in profile.conditions:
         out.append("Seek medical care now: nitrous oxide inactivates B12 in the body, and "
@@ -1279,7 +1434,27 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
         out.append("For babies, B12 comes from breast milk or formula; ask a paediatrician "
                    "before adding anything (infants of vegan mothers need a B12 supplement "
                    "from birth).")
-    if no_if:
+    elif child and not len(supplements):
+        out.append("No children's regimen covers this case: ask a paediatrician. Adult "
+                   "1000–2000 µg doses are not for children.")
+    elif child:
+        out.append("Children's supplement doses follow VeganHealth's table by age (10 µg a "
+                   "day at 1–3 y, 15 µg at 4–8 y, 20 µg at 9–13 y) [VH-TAB]; they are not "
+                   "adult doses. Ask a paediatrician about anything else.")
+    lead_cryst = prefer_cryst and status not in ("meets_goal", "needs_clinician")
+    if lead_cryst:
+        out.append("Over 50, with low stomach acid or on metformin, B12 in fortified foods "
+                   "and supplements (crystalline) is absorbed much better than B12 in meat, "
+                   "fish, eggs or milk, so only fortified foods are suggested, and a "
+                   "supplement is the simplest route [IOM p.306, p.342].")
+        if len(supplements):
+            out.append(_supplement_sentence(supplements, status, first=True))
+    if no_if and child:
+        names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
+                       if CONDITIONS[c].if_factor == 0.0])
+        out.append(f"With {names}, a child's B12 must be managed by a paediatrician; no "
+                   "food plan or dose is suggested here.")
+    elif no_if:
         names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
                        if CONDITIONS[c].if_factor == 0.0])
         lead = ("so there is no food plan: " if status == "needs_clinician" else "")
@@ -1319,16 +1494,13 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
         out.append(f"Spreading matters: moving the {m['description']} from {m['from_meal']} to "
                    f"{m['to_meal']} adds {_ug(m['absorbed_gain_ug'])} absorbed a day, because "
                    "absorption saturates within a meal.")
-    if prefer_cryst and status not in ("meets_goal",):
-        out.append("Over 50 or with low stomach acid, B12 in fortified foods and supplements "
-                   "(crystalline) is absorbed much better than B12 in meat, fish, eggs or milk; "
-                   "the foods suggested first are fortified [IOM p.306, p.342].")
+
     if profile.diet == "vegan" and len(check) and status != "needs_clinician":
         names = _join([str(d) for d in check["description"].head(2)])
         out.append(f"Some fortified foods, such as {names}, may suit you but their vegan "
                    "status could not be verified: check the label. They are never used in the "
                    "least-change plan.")
-    if len(supplements) and status != "meets_goal":
+    if len(supplements) and status != "meets_goal" and not lead_cryst:
         out.append(_supplement_sentence(supplements, status))
     if len(supplements):
         out.append("No upper limit has been set for B12 [IOM p.306] [EFSA-15]; the UK guidance "
@@ -1341,7 +1513,7 @@ def _chosen_words(additions: pd.DataFrame) -> list[str]:
     return [f"{r.portion} {r.description} at {r.meal}" for r in first.itertuples(index=False)]
 
 
-def _supplement_sentence(sup: pd.DataFrame, status: str) -> str:
+def _supplement_sentence(sup: pd.DataFrame, status: str, first: bool = False) -> str:
     parts = []
     for r in sup.itertuples(index=False):
         if r.route == "injection":
@@ -1351,7 +1523,7 @@ def _supplement_sentence(sup: pd.DataFrame, status: str) -> str:
         parts.append(f"{r.dose_ug:g} µg {r.label} (+{_ug(r.supplement_absorbed_ug_per_day)} "
                      f"absorbed a day; {ok} the goal line)")
     lead = "Options, under a clinician" if status == "needs_clinician" else \
-        "Or take a supplement"
+        "Or take a supplement" if not first else "Take a supplement"
     return f"{lead}: " + "; ".join(parts) + "."
 
 

@@ -26,6 +26,8 @@ NUTR_B12 = "418"        # Vitamin B-12 [µg / 100 g]
 NUTR_B12_ADDED = "578"  # Vitamin B-12, added [µg / 100 g]
 NUTR_KCAL = "208"       # Energy [kcal / 100 g]
 NUTR_PROTEIN = "203"    # Protein [g / 100 g]
+NUTR_CHOLESTEROL = "601"  # Cholesterol [mg / 100 g] (diet evidence, not shipped)
+NUTR_BUTYRIC = "607"    # Fatty acid 4:0, butyric [g / 100 g] (diet evidence, not shipped)
 
 #: Field names of the SR28 files, in USDA's order (SR28 documentation, ch. 2).
 SR28_FIELDS: dict[str, list[str]] = {
@@ -54,6 +56,8 @@ FNDDS_B12 = "Vitamin B-12 (mcg)"
 FNDDS_B12_ADDED = "Vitamin B-12, added (mcg)"
 FNDDS_KCAL = "Energy (kcal)"
 FNDDS_PROTEIN = "Protein (g)"
+FNDDS_CHOLESTEROL = "Cholesterol (mg)"
+FNDDS_BUTYRIC = "4:0 (g)"
 
 
 def _require(path: Path) -> Path:
@@ -105,7 +109,8 @@ def read_sr28_foods(sr28_dir: str | Path) -> pd.DataFrame:
 
 def read_sr28_nutrients(
     sr28_dir: str | Path,
-    nutrients: tuple[str, ...] = (NUTR_B12, NUTR_B12_ADDED, NUTR_KCAL, NUTR_PROTEIN),
+    nutrients: tuple[str, ...] = (NUTR_B12, NUTR_B12_ADDED, NUTR_KCAL, NUTR_PROTEIN,
+                                  NUTR_CHOLESTEROL, NUTR_BUTYRIC),
 ) -> pd.DataFrame:
     """Nutrient values per 100 g edible portion, one column per nutrient number.
 
@@ -175,9 +180,10 @@ def read_fndds_foods(fndds_dir: str | Path) -> pd.DataFrame:
 
 def read_fndds_nutrients(fndds_dir: str | Path) -> pd.DataFrame:
     """FNDDS "Nutrient Values" per 100 g: ``Food code`` and the B12, added B12
-    [µg], energy [kcal] and protein [g] columns."""
+    [µg], energy [kcal], protein [g], cholesterol [mg] and butyric acid (4:0) [g] columns."""
     df = _read_workbook(fndds_dir, "nutrients")
-    cols = [FNDDS_B12, FNDDS_B12_ADDED, FNDDS_KCAL, FNDDS_PROTEIN]
+    cols = [FNDDS_B12, FNDDS_B12_ADDED, FNDDS_KCAL, FNDDS_PROTEIN, FNDDS_CHOLESTEROL,
+            FNDDS_BUTYRIC]
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(f"FNDDS Nutrient Values lacks column(s) {missing}.")

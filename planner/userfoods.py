@@ -41,6 +41,7 @@ from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
 from planner.errors import InputError, UnknownFoodError, parse_decimal, shorten
 from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, MAX_ID, MAX_TEXT, clean_text
+from planner.reliability import infer_fortified
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 USER_FOODS_FILE = "user_foods.json"
@@ -622,7 +623,7 @@ def label_food(
     protein = _float(protein_per_serving_g, "protein_per_serving_g",
                      MAX_PER_100G["protein_g"] * serving / 100) * 100.0 / serving
     reliable, note = True, ""
-    if fortified:
+    if fortified or infer_fortified(name, "", "", per100).fortified:  # planner.reliability
         added, fortified_ug, basis = per100, per100, "label"
     else:
         added, fortified_ug, basis = 0.0, 0.0, "none"

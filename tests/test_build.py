@@ -112,7 +112,8 @@ def test_fortified_spread_inferred(foods):
 def test_fortified_never_exceeds_total(foods):
     df = foods.df.dropna(subset=["b12_ug"])
     assert (df["b12_fortified_ug"] <= df["b12_ug"] + 1e-12).all()
-    assert set(foods.df["fortified_basis"]) == {"plant_food", "usda_added", "none"}
+    assert set(foods.df["fortified_basis"]) == {"plant_food", "usda_added", "inferred_category",
+                                                "inferred_name", "none"}
     assert foods.df.loc[foods.df["b12_ug"].isna(), "b12_fortified_ug"].isna().all()
 
 

@@ -145,3 +145,47 @@ def test_duplicate_ids_rejected(foods):
 def test_search_everyday_words_find_usda_names(foods, query, expected_word):
     top = foods.search(query, limit=3)["description"].str.lower()
     assert top.str.contains(expected_word).iloc[0], list(top)
+
+
+# -- issue 12: search finds what people mean ----------------------------------------------------
+def test_fortified_cereal_finds_cereals_before_baby_foods(foods):
+    res = foods.search("fortified cereal", limit=10)
+    assert res.attrs["good_match"]
+    top = res.iloc[0]
+    assert top["description"].lower().startswith("cereal")
+    assert top["b12_fortified_ug"] > 0
+    baby = res["description"].str.contains("baby", case=False)
+    assert not baby.head(5).any()
+
+
+def test_rice_finds_rice_before_rice_wine(foods):
+    res = foods.search("rice", limit=10)
+    desc = list(res["description"])
+    assert desc[0].lower().startswith("rice")
+    assert "Wine, rice" not in desc[:5]
+
+
+def test_baby_foods_when_asked(foods):
+    res = foods.search("baby cereal", limit=3)
+    assert res["description"].str.contains("baby", case=False).all()
+
+
+@pytest.mark.parametrize("diet", [None, "vegan"])
+def test_nothing_good_says_so(foods, diet):
+    """ "nutritional yeast" is not in the USDA table: the result says so, so the app can offer
+    adding it from a label or FoodData Central."""
+    res = foods.search("nutritional yeast", diet=diet)
+    assert res.attrs["good_match"] is False
+    assert res.attrs["query"] == "nutritional yeast"
+
+
+@pytest.mark.parametrize("query", ["soy milk", "egg", "salmon", "brocoli", "oatmilk"])
+def test_good_matches_say_so(foods, query):
+    assert foods.search(query).attrs["good_match"] is True
+
+
+def test_good_match_survives_caching(foods):
+    import pickle
+
+    res = pickle.loads(pickle.dumps(foods.search("nutritional yeast")))
+    assert res.attrs["good_match"] is False

@@ -15,6 +15,7 @@ from planner.errors import InputError
 from planner.evaluate import evaluate
 from planner.plan import empty_plan
 from planner.profile import Profile
+from planner.schema import DIET_ORDER
 from planner.suggest import (
     FOOD_COLUMNS,
     SUPPLEMENT_COLUMNS,
@@ -190,10 +191,11 @@ def test_foods_ranked_with_realistic_servings_and_variety(foods):
     assert not f["serving"].str.contains("package|lb|not specified", case=False).any()
     assert (f["b12_ug"] > 0).all() and (f["absorbed_gain_ug"] > 0).all()
     usable = f[~f["check_label"]]
-    assert usable["absorbed_gain_ug"].is_monotonic_decreasing
-    assert usable.groupby("family").size().max() <= 2  # not five near-identical cereals
-    # check-the-label foods come last
-    assert not f["check_label"].iloc[: len(usable)].any()
+    # issue 12: the order shown is the order of the gain shown, check-the-label foods
+    # included (they used to come last, so rank 11 could gain more than rank 1)
+    assert f["absorbed_gain_ug"].is_monotonic_decreasing
+    assert list(f["rank"]) == list(range(1, len(f) + 1))
+    assert f.groupby("family").size().max() <= 2  # not five near-identical cereals
     # the gain shown is what a daily serving at that meal adds, re-evaluated
     top = usable.iloc[0]
     add = pd.DataFrame({"day": range(1, 8), "meal": top["meal"], "food_id": top["food_id"],
@@ -334,14 +336,20 @@ def test_empty_plan_and_longer_span(foods):
 
 
 # -- supplements -------------------------------------------------------------------------------
-@pytest.mark.parametrize("profile", [VEGAN, PREGNANT_VEGAN, OLDER_AG,
-                                     Profile(age=60, sex="male", conditions=["metformin"])])
-def test_supplement_absorbed_matches_absorption_model(foods, profile):
+@pytest.mark.parametrize("profile, regimens", [
+    (VEGAN, {"daily", "twice_weekly", "weekly"}),
+    # issue 12: pregnancy gets a daily source only; 51+ with low stomach acid or metformin
+    # the daily dose the evidence supports for them (500-1000 µg)
+    (PREGNANT_VEGAN, {"daily"}),
+    (OLDER_AG, {"daily"}),
+    (Profile(age=60, sex="male", conditions=["metformin"]), {"daily"}),
+])
+def test_supplement_absorbed_matches_absorption_model(foods, profile, regimens):
     week = older_adult_week() if profile.diet == "omnivore" else vegan_week()
     r = suggest(week, profile, foods)
     sup = r.supplements
     assert list(sup.columns) == list(SUPPLEMENT_COLUMNS)
-    assert set(sup["regimen"]) == {"daily", "twice_weekly", "weekly"}
+    assert set(sup["regimen"]) == regimens
     params = params_for(profile.conditions)
     strengths, _ = load_supplements()
     for row in sup.itertuples(index=False):
@@ -355,9 +363,13 @@ def test_supplement_absorbed_matches_absorption_model(foods, profile):
     daily = sup[sup["regimen"] == "daily"].iloc[0]
     s = evaluate(r.plan_with_supplement("daily"), profile, foods).summary
     assert s["absorbed_ug_per_day"] == pytest.approx(daily["absorbed_ug_per_day"], abs=1e-9)
-    # weekly: one dose in the 7 days; the table gives the same within a meal's competition
-    weekly = sup[sup["regimen"] == "weekly"].iloc[0]
-    s = evaluate(r.plan_with_supplement("weekly"), profile, foods).summary
+
+
+def test_weekly_supplement_matches_evaluate(foods):
+    """Weekly: one dose in the 7 days; the table gives the same within a meal's competition."""
+    r = suggest(vegan_week(), VEGAN, foods)
+    weekly = r.supplements[r.supplements["regimen"] == "weekly"].iloc[0]
+    s = evaluate(r.plan_with_supplement("weekly"), VEGAN, foods).summary
     assert s["absorbed_ug_per_day"] == pytest.approx(weekly["absorbed_ug_per_day"], abs=0.05)
 
 
@@ -549,3 +561,135 @@ def test_options_are_ready_plan_rows(foods):
     s = evaluate(pd.concat([vegan_week(), daily], ignore_index=True), VEGAN, foods).summary
     assert s["absorbed_ug_per_day"] == pytest.approx(
         r.supplements.iloc[0]["absorbed_ug_per_day"], abs=1e-9)
+
+
+# -- issue 12: suggestions a dietitian would give ---------------------------------------------
+#: How "a food a dietitian would name" is judged, independently of suggest's own families:
+#: the food's USDA category (FNDDS WWEIA category or SR food group) must be one of these
+#: staples' categories (or a food the person saved), and its name must contain none of the
+#: deny-list words (candy, sweetened or flavoured drinks, dressings and sauces, bars and
+#: shakes, infant foods, legacy items).
+DIETITIAN_CATEGORIES = {
+    "Plant-based milk", "Plant-based yogurt", "Soy and meat-alternative products",
+    "Ready-to-eat cereal, lower sugar (=<21.2g/100g)", "Breakfast Cereals",
+    "Legumes and Legume Products",  # generic fortified soymilk, tofu, meatless products
+    "Margarine", "Fats and Oils",    # fortified vegetable-oil spreads
+    "Vegetables and Vegetable Products",  # yeast extract spread
+    "From a label",
+    "Milk, whole", "Milk, reduced fat", "Milk, lowfat", "Milk, nonfat", "Yogurt, regular",
+    "Yogurt, Greek", "Cheese", "Eggs and omelets", "Fish", "Shellfish",
+}
+DENY_WORDS = (r"cand(?:y|ies)|chocolate|syrup|\bdrink|\bwater\b|juice|soda|\bshake|smoothie"
+              r"|dressing|sauce|gravy|\bbars?\b|baby|infant|formula|extender|\bsweetened"
+              r"|flavou?red|energy|sport|honey|dessert|acai|nutritional (?:drink|shake|powder)")
+DIETITIAN_CASES = [
+    pytest.param(Profile(age=19, sex="male", diet="vegan"), vegan_week, id="vegan-teen-19"),
+    pytest.param(PREGNANT_VEGAN, vegan_week, id="pregnant-vegan"),
+    pytest.param(Profile(age=8, sex="female", diet="vegan"), vegan_week, id="vegan-child-8"),
+    pytest.param(Profile(age=2, sex="male", diet="vegan"), vegan_week, id="vegan-child-2"),
+    pytest.param(Profile(age=72, sex="female", diet="vegetarian", conditions=["metformin"]),
+                 vegetarian_week, id="vegetarian-72-metformin"),
+]
+
+
+def _dietitian_would_name(foods, food_ids) -> list[str]:
+    bad = []
+    for fid in food_ids:
+        row = foods.get(fid)
+        if row["group"] not in DIETITIAN_CATEGORIES or \
+                pd.Series([row["description"]]).str.contains(DENY_WORDS, case=False).iloc[0]:
+            bad.append(f"{fid} {row['description']} ({row['group']})")
+    return bad
+
+
+@pytest.mark.parametrize("profile, week", DIETITIAN_CASES)
+def test_top_foods_and_least_change_are_what_a_dietitian_would_name(foods, profile, week):
+    r = suggest(week(), profile, foods)
+    assert r.status == "plan_found"
+    top10 = r.foods.head(10)
+    assert len(top10) >= 5
+    assert _dietitian_would_name(foods, top10["food_id"]) == []
+    assert _dietitian_would_name(foods, set(r.additions["food_id"])) == []
+    assert set(foods.df.loc[list(top10["food_id"]), "diet"]) <= set(
+        DIET_ORDER[: DIET_ORDER.index(profile.diet) + 1])
+    # the order shown is the order of the gain shown, and each says why
+    assert top10["absorbed_gain_ug"].is_monotonic_decreasing
+    for row in top10.itertuples(index=False):
+        assert f"{row.b12_ug:.2g} µg B12" in row.note
+        assert ("fortified" in row.note) == bool(row.crystalline)
+        assert f"at {row.meal} adds {row.absorbed_gain_ug:.2f} µg absorbed" in row.note
+
+
+@pytest.mark.parametrize("food_id, words", [
+    ("sr28:16106", "Meat extender"), ("sr28:04120", "French dressing"),
+    ("fndds:91705300", "Dark chocolate candy"), ("sr28:14056", "Acai berry drink"),
+])
+def test_never_suggested(foods, food_id, words):
+    assert words.lower() in foods.get(food_id)["description"].lower()
+    for profile, week in [(VEGAN, vegan_week), (VEGETARIAN, vegetarian_week)]:
+        r = suggest(week(), profile, foods, n_foods=30)
+        assert food_id not in set(r.foods["food_id"]) | set(r.additions["food_id"])
+
+
+def test_older_adult_on_metformin_leads_with_fortified_foods_and_supplements(foods):
+    profile = Profile(age=72, sex="female", diet="vegetarian", conditions=["metformin"])
+    r = suggest(vegetarian_week(), profile, foods)
+    assert r.foods["crystalline"].all()
+    fort = foods.df.loc[r.additions["food_id"], "b12_fortified_ug"].to_numpy()
+    total = foods.df.loc[r.additions["food_id"], "b12_ug"].to_numpy()
+    assert (fort >= 0.5 * total).all()
+    assert "fortified" in r.messages[1] and "[IOM p.306" in r.messages[1]
+    assert r.messages[2].startswith("Take a supplement")
+    daily = r.supplements[r.supplements["regimen"] == "daily"]
+    assert len(daily) == 1 and 500 <= daily["dose_ug"].iloc[0] <= 1000
+    assert "[BMJ-BP-822]" in daily["source"].iloc[0]
+
+
+@pytest.mark.parametrize("age, daily_ug, twice_weekly_ug", [(2, 10, 375), (8, 15, 500),
+                                                            (12, 20, 750)])
+def test_children_get_paediatric_doses(foods, age, daily_ug, twice_weekly_ug):
+    """VeganHealth's table by age [VH-TAB]; never the adult 1000-2000 µg regimens."""
+    r = suggest(vegan_week(), Profile(age=age, sex="female", diet="vegan"), foods)
+    sup = r.supplements.set_index("regimen")
+    assert set(sup.index) == {"daily", "twice_weekly"}
+    assert sup.loc["daily", "dose_ug"] == daily_ug
+    assert sup.loc["twice_weekly", "dose_ug"] == twice_weekly_ug
+    assert sup["source"].str.contains(r"\[VH-TAB\]").all()
+    assert any("not adult doses" in m for m in r.messages)
+
+
+def test_child_without_a_paediatric_regimen_is_sent_to_a_paediatrician(foods):
+    profile = Profile(age=10, sex="male", diet="vegan", conditions=["ileal_resection"])
+    r = suggest(vegan_week(), profile, foods)
+    assert r.supplements.empty
+    assert any("ask a paediatrician" in m for m in r.messages)
+    assert not any("1000–2000 µg a day" in m for m in r.messages)
+
+
+@pytest.mark.parametrize("profile", [PREGNANT_VEGAN,
+                                     Profile(age=31, sex="female", diet="vegan", lactating=True)])
+def test_pregnancy_and_breastfeeding_get_a_daily_source(foods, profile):
+    r = suggest(vegan_week(), profile, foods)
+    assert set(r.supplements["frequency_per_week"]) == {7.0}
+    assert r.supplements["source"].str.contains(r"\[IOM p.340\]").all()
+
+
+def test_supplement_rows_have_sources():
+    _, regimens = load_supplements()
+    assert (regimens["source"].str.match(r"^\[[A-Z]")).all()
+    child = regimens[regimens["applies_to"] == "child"]
+    assert (child["dose_ug"] < 1000).all() and len(child) == 6
+
+
+def test_saved_nutritional_yeast_from_a_label_is_suggested(foods):
+    from planner.userfoods import label_food
+
+    row = label_food("Nutritional yeast flakes, fortified", serving_g=5.0,
+                     b12_per_serving_ug=2.4, kcal_per_serving=20.0, brand="Bragg")
+    user = pd.DataFrame([row])
+    table = foods.with_foods(user, pd.DataFrame({"food_id": [row["food_id"]], "seq": [1],
+                                                 "label": ["1 serving"], "grams": [5.0]}))
+    r = suggest(vegan_week(), VEGAN, table)
+    top = r.foods[r.foods["food_id"] == row["food_id"]]
+    assert len(top) == 1 and top["family"].iloc[0] == "your saved food"
+    assert bool(top["crystalline"].iloc[0])
