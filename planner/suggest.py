@@ -1537,7 +1537,13 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
     names = sorted(profile.needs_clinician, key=lambda c: c != "nitrous_oxide")
     out += [CONDITIONS[c].message for c in names]
     if treatment is not None and treatment.applies:
-        out += list(treatment.messages)
+        regimens = [f"{r.option}, {r.dose} {r.route} ({r.when}) {r.source}"
+                    for r in treatment.regimens.itertuples(index=False)]
+        msgs = list(treatment.messages)
+        if regimens:  # before the closing "the diet plan is for afterwards"
+            msgs.insert(len(msgs) - 1, "Treatments a clinician may offer: "
+                        + "; ".join(regimens) + ".")
+        out += msgs
     line_name = "goal line" if goal == "target" else "requirement line"
     intake_line = rec.value_ug if goal == "target" else rec.requirement_intake_ug
     who = f"{rec.authority}, {rec.life_stage}"
