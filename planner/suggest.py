@@ -1,36 +1,50 @@
 """What to add when a plan falls short: fortified foods, supplements, the least-change plan.
 
 :func:`suggest` answers "what exactly should I add, when, and how much does it help?" in
-*absorbed* micrograms, with the same absorption model and dose-event rules as
-:func:`planner.evaluate.evaluate` (it calls the functions of :mod:`planner.absorption`
-directly; no constant is re-derived here).
+*absorbed* micrograms, with the same absorption model and dose rules as
+:func:`planner.evaluate.evaluate` (it calls :func:`planner.absorption.absorbed_doses`,
+:func:`~planner.absorption.dose_loads` and :func:`~planner.absorption.absorbed_from_loads`
+directly; no constant is re-derived here), so every gain shown is what ``evaluate`` gives
+for the plan with that addition. What it says about the lines uses the verdict
+vocabulary (:mod:`planner.verdicts`).
 
 Design choices
 --------------
 Goal
-    ``goal="target"`` (default) asks for the goal line (absorbed ≥ RDA/AI × 50 %, the
-    summary's ``meets_target``), which implies ``adequate``; ``goal="requirement"`` asks
-    only for the requirement line (absorbed ≥ average requirement × 50 %, ``adequate``).
+    ``goal="target"`` (default) asks for the goal line (absorbed ≥ RDA/AI × 50 %, verdict
+    ``meets_goal``); ``goal="requirement"`` asks only for the requirement line (absorbed
+    ≥ average requirement × 50 %, verdict ``adequate``). Authorities that publish only an
+    AI have no requirement line (NaN): both aim at the goal line, and nothing is called
+    adequate from the missing line.
+Clinician-managed conditions
+    ``needs_clinician`` profiles (pernicious anaemia, ileal resection, bariatric surgery,
+    nitrous oxide) and infants get no food plan whatever the intake; the messages are the
+    library's own (:data:`planner.absorption.CONDITIONS`, the evaluation's
+    ``summary["clinician"]``), and the regimens are information for a clinician. With
+    ``labs`` that make deficiency likely, the supplement part is
+    :func:`planner.labs.treatment_information` and the diet plan is for afterwards.
 A daily habit, not day-specific additions
     The least-change plan is one small habit repeated on every day of the plan's span
     ("1 cup fortified soy milk at dinner, every day"), because that is what people can
     follow. It is evaluated on the real days, so a weak day is carried by the average
     (:func:`~planner.evaluate.evaluate` judges the daily average over the span). On a day
     where the meal exists the addition takes that meal's clock time (it joins that
-    meal's dose event); on other days it uses the meal's usual time.
+    meal's dose); on other days it uses the meal's usual time.
 Exact search
-    Absorption saturates per dose event, so *where* a serving goes matters. For every
-    set of meals used, the dose events are regrouped exactly as
-    :func:`~planner.absorption.assign_dose_events` would group the plan plus additions,
-    and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2, ... up to
-    ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
+    Doses close in time share the IF receptors as they recover over ~6 h, so *where* a
+    serving goes matters. For every set of meals used, the doses are built as ``evaluate``
+    builds them (one per clock time, ``has_food`` from food rows); the loads of
+    :func:`~planner.absorption.dose_loads` are sums of occupancy × B12, so for fixed times
+    the loads of plan plus additions are the plan's plus each addition's amount times the
+    loads of one µg there, and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2,
+    ... up to ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
     combination reaching the goal wins; among those, the smallest added grams, then the
     fewest foods away from their usual meal (:data:`NATURAL_MEALS`: cereal at breakfast),
     then the most absorbed. The winner is verified with :func:`~planner.evaluate.evaluate`
     (the next candidate is tried if, against expectation, it fails). With at most
     :data:`MAX_OPTIONS` (food, meal) options (:data:`POOL_SIZE` foods, :data:`MAX_SLOTS`
-    meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and
-    needs no MILP; a 7-day plan takes well under 300 ms.
+    meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and needs no
+    MILP; a 7-day plan takes well under 300 ms.
 Meals
     The plan's own meals (its names, and on each day its clock time), plus the standard
     breakfast 08:00, lunch 12:30, snack 16:00 and dinner 19:00 where the plan has no meal
@@ -59,10 +73,11 @@ Supplements
     breastfeeding (a daily source only [IOM p.340]), 51+ with low stomach acid or on
     metformin (500-1000 µg a day [BMJ-BP-822]). Each ranged regimen gets the smallest
     shelf strength within its range whose modelled absorbed B12 (on top of the diet,
-    taken with the meal where it adds most; for n doses a week, n/7 of a daily dose's
-    gain) reaches the goal. Without intrinsic factor (pernicious anaemia, bariatric
-    surgery, ileal resection) only high-dose daily oral B12 and injections are shown,
-    under a clinician, and no food plan is made.
+    on the regimen's days, taken with the meal where it adds most) reaches the goal.
+    Without intrinsic factor (pernicious anaemia, ileal resection) only high-dose daily
+    oral B12 and injections are shown; after bariatric surgery the ASMBS regimens
+    (350–500 µg a day or 1000 µg a month by injection) [ASMBS]; as information for a
+    clinician, and no food plan is made.
 
 References
 ----------
@@ -75,6 +90,8 @@ References
    b12-science.md §8a (secondary copies; confirm at veganhealth.org before release).
 .. [MESSINA-19] Ginny Messina RD, quoted by Raise Vegan (2019): about 10 µg a day for
    toddlers, 15-20 µg for school-age children (b12-science.md §8a).
+.. [ASMBS] ASMBS 2016 micronutrient guideline: B12 350–500 µg/day by mouth or
+   1000 µg/month IM/SC after bariatric surgery (b12-science.md, conditions table).
 .. [BMJ-BP-822] BMJ Best Practice, B12 deficiency, prevention: about 500 µg a day or more
    of crystalline B12 suggested for older people (b12-science.md §2).
 """
