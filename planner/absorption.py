@@ -645,7 +645,7 @@ def absorbed_doses(time_min, food_bound_ug, crystalline_ug,
     return absorbed_from_loads(f, c, loads, p)
 
 
-# -- legacy fixed-window grouping (used by planner.suggest until it moves to doses) -------
+# -- legacy fixed-window grouping (no longer used by evaluate or suggest) ----------------
 def minutes_of_day(times) -> np.ndarray:
     """Minutes after midnight for "HH:MM" strings (vectorised over the distinct values)."""
     import pandas as pd
@@ -665,8 +665,8 @@ def assign_dose_events(day, minute, group=None, window_min: float = EVENT_WINDOW
     """Group intakes into fixed-window dose events (legacy).
 
     :func:`planner.evaluate` and :func:`planner.evaluate_many` no longer use fixed
-    windows (they had a cliff edge at 4 h); they use :func:`absorbed_doses`. This stays
-    for :mod:`planner.suggest` until it moves to the dose model.
+    windows (they had a cliff edge at 4 h), nor does :mod:`planner.suggest`; they use
+    :func:`absorbed_doses`. Kept for callers of the public API.
 
     An event starts at the first intake and takes in every intake up to ``window_min``
     minutes after that first intake; the next intake after that starts a new event.

@@ -287,7 +287,8 @@ def _suggest(args: argparse.Namespace) -> int:
                   days=args.days)
     if args.format == "json":
         _print_json({
-            "status": res.status, "goal": res.goal, "goal_absorbed_ug": res.goal_absorbed_ug,
+            "status": res.status, "verdict": res.verdict, "goal": res.goal,
+            "goal_absorbed_ug": res.goal_absorbed_ug,
             "messages": res.messages, "foods": res.foods, "supplements": res.supplements,
             "additions": res.additions, "urgent": res.urgent,
         })

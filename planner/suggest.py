@@ -1,36 +1,50 @@
 """What to add when a plan falls short: fortified foods, supplements, the least-change plan.
 
 :func:`suggest` answers "what exactly should I add, when, and how much does it help?" in
-*absorbed* micrograms, with the same absorption model and dose-event rules as
-:func:`planner.evaluate.evaluate` (it calls the functions of :mod:`planner.absorption`
-directly; no constant is re-derived here).
+*absorbed* micrograms, with the same absorption model and dose rules as
+:func:`planner.evaluate.evaluate` (it calls :func:`planner.absorption.absorbed_doses`,
+:func:`~planner.absorption.dose_loads` and :func:`~planner.absorption.absorbed_from_loads`
+directly; no constant is re-derived here), so every gain shown is what ``evaluate`` gives
+for the plan with that addition. What it says about the lines uses the verdict
+vocabulary (:mod:`planner.verdicts`).
 
 Design choices
 --------------
 Goal
-    ``goal="target"`` (default) asks for the goal line (absorbed ≥ RDA/AI × 50 %, the
-    summary's ``meets_target``), which implies ``adequate``; ``goal="requirement"`` asks
-    only for the requirement line (absorbed ≥ average requirement × 50 %, ``adequate``).
+    ``goal="target"`` (default) asks for the goal line (absorbed ≥ RDA/AI × 50 %, verdict
+    ``meets_goal``); ``goal="requirement"`` asks only for the requirement line (absorbed
+    ≥ average requirement × 50 %, verdict ``adequate``). Authorities that publish only an
+    AI have no requirement line (NaN): both aim at the goal line, and nothing is called
+    adequate from the missing line.
+Clinician-managed conditions
+    ``needs_clinician`` profiles (pernicious anaemia, ileal resection, bariatric surgery,
+    nitrous oxide) and infants get no food plan whatever the intake; the messages are the
+    library's own (:data:`planner.absorption.CONDITIONS`, the evaluation's
+    ``summary["clinician"]``), and the regimens are information for a clinician. With
+    ``labs`` that make deficiency likely, the supplement part is
+    :func:`planner.labs.treatment_information` and the diet plan is for afterwards.
 A daily habit, not day-specific additions
     The least-change plan is one small habit repeated on every day of the plan's span
     ("1 cup fortified soy milk at dinner, every day"), because that is what people can
     follow. It is evaluated on the real days, so a weak day is carried by the average
     (:func:`~planner.evaluate.evaluate` judges the daily average over the span). On a day
     where the meal exists the addition takes that meal's clock time (it joins that
-    meal's dose event); on other days it uses the meal's usual time.
+    meal's dose); on other days it uses the meal's usual time.
 Exact search
-    Absorption saturates per dose event, so *where* a serving goes matters. For every
-    set of meals used, the dose events are regrouped exactly as
-    :func:`~planner.absorption.assign_dose_events` would group the plan plus additions,
-    and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2, ... up to
-    ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
+    Doses close in time share the IF receptors as they recover over ~6 h, so *where* a
+    serving goes matters. For every set of meals used, the doses are built as ``evaluate``
+    builds them (one per clock time, ``has_food`` from food rows); the loads of
+    :func:`~planner.absorption.dose_loads` are sums of occupancy × B12, so for fixed times
+    the loads of plan plus additions are the plan's plus each addition's amount times the
+    loads of one µg there, and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2,
+    ... up to ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
     combination reaching the goal wins; among those, the smallest added grams, then the
     fewest foods away from their usual meal (:data:`NATURAL_MEALS`: cereal at breakfast),
     then the most absorbed. The winner is verified with :func:`~planner.evaluate.evaluate`
     (the next candidate is tried if, against expectation, it fails). With at most
     :data:`MAX_OPTIONS` (food, meal) options (:data:`POOL_SIZE` foods, :data:`MAX_SLOTS`
-    meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and
-    needs no MILP; a 7-day plan takes well under 300 ms.
+    meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and needs no
+    MILP; a 7-day plan takes well under 300 ms.
 Meals
     The plan's own meals (its names, and on each day its clock time), plus the standard
     breakfast 08:00, lunch 12:30, snack 16:00 and dinner 19:00 where the plan has no meal
@@ -59,10 +73,11 @@ Supplements
     breastfeeding (a daily source only [IOM p.340]), 51+ with low stomach acid or on
     metformin (500-1000 µg a day [BMJ-BP-822]). Each ranged regimen gets the smallest
     shelf strength within its range whose modelled absorbed B12 (on top of the diet,
-    taken with the meal where it adds most; for n doses a week, n/7 of a daily dose's
-    gain) reaches the goal. Without intrinsic factor (pernicious anaemia, bariatric
-    surgery, ileal resection) only high-dose daily oral B12 and injections are shown,
-    under a clinician, and no food plan is made.
+    on the regimen's days, taken with the meal where it adds most) reaches the goal.
+    Without intrinsic factor (pernicious anaemia, ileal resection) only high-dose daily
+    oral B12 and injections are shown; after bariatric surgery the ASMBS regimens
+    (350–500 µg a day or 1000 µg a month by injection) [ASMBS]; as information for a
+    clinician, and no food plan is made.
 
 References
 ----------
@@ -75,6 +90,8 @@ References
    b12-science.md §8a (secondary copies; confirm at veganhealth.org before release).
 .. [MESSINA-19] Ginny Messina RD, quoted by Raise Vegan (2019): about 10 µg a day for
    toddlers, 15-20 µg for school-age children (b12-science.md §8a).
+.. [ASMBS] ASMBS 2016 micronutrient guideline: B12 350–500 µg/day by mouth or
+   1000 µg/month IM/SC after bariatric surgery (b12-science.md, conditions table).
 .. [BMJ-BP-822] BMJ Best Practice, B12 deficiency, prevention: about 500 µg a day or more
    of crystalline B12 suggested for older people (b12-science.md §2).
 """
@@ -98,18 +115,22 @@ from planner._paths import data_path
 from planner.absorption import (
     CONDITIONS,
     AbsorptionParams,
+    DoseLoads,
     absorbed_crystalline,
-    absorbed_event_parts,
-    assign_dose_events,
+    absorbed_doses,
+    absorbed_from_loads,
+    dose_loads,
     minutes_of_day,
 )
 from planner.diet import is_branded
 from planner.errors import DataFileError, InputError
 from planner.evaluate import Evaluation, evaluate
 from planner.foods import FoodTable
+from planner.labs import LabInterpretation, TreatmentInformation, treatment_information
 from planner.plan import empty_plan, validate_plan
 from planner.profile import Profile
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
+from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide, decide_many
 
 SUPPLEMENTS_FILE = "supplements.csv"
 
@@ -259,7 +280,7 @@ FOOD_COLUMNS: tuple[str, ...] = (
 SUPPLEMENT_COLUMNS: tuple[str, ...] = (
     "regimen", "label", "dose_ug", "frequency_per_week", "route", "absorbed_per_dose_ug",
     "supplement_absorbed_ug_per_day", "absorbed_ug_per_day", "meets_target", "adequate",
-    "meal", "note", "source",
+    "verdict", "meal", "note", "source",
 )
 
 
@@ -271,10 +292,12 @@ class Suggestion:
     Attributes
     ----------
     status : str
-        ``"meets_goal"`` (already there; no additions), ``"plan_found"`` (the
-        least-change plan reaches the goal), ``"no_food_plan"`` (no food combination within
-        the constraints does; see ``supplements``) or ``"needs_clinician"`` (no intrinsic
-        factor, or an infant: no food plan, only a clinician's regimens).
+        ``"meets_goal"`` (the verdict key: already at the line aimed at; no additions),
+        ``"plan_found"`` (the least-change plan reaches it), ``"no_food_plan"`` (no food
+        combination within the constraints does; see ``supplements``) or
+        ``"needs_clinician"`` (the verdict key: a clinician-managed condition, whatever
+        the intake, or an infant: no food plan, the usual treatment regimens as
+        information for a clinician conversation).
     goal : str
         ``"target"`` or ``"requirement"``.
     goal_absorbed_ug : float
@@ -289,7 +312,10 @@ class Suggestion:
         ``frequency_per_week``, ``absorbed_per_dose_ug`` (one dose on its own,
         :func:`planner.absorption.absorbed_crystalline`), ``supplement_absorbed_ug_per_day``
         (added to the diet, taken with ``meal``), ``absorbed_ug_per_day`` (diet plus
-        supplement), ``meets_target``, ``adequate`` (NA for injections: not modelled).
+        supplement), ``meets_target``, ``adequate`` (False for authorities that publish
+        only an AI; NA for injections: not modelled), ``verdict`` (the
+        :class:`planner.verdicts.Verdict` key of the plan with the regimen; "" for
+        injections).
     additions : pandas.DataFrame
         Rows to append to the plan (plan columns; one row per day, meal and food,
         ``grams`` for the servings eaten there); empty when nothing is needed or possible.
@@ -307,7 +333,15 @@ class Suggestion:
         The plan evaluated as given, and with ``additions`` (``after`` is None when there
         are none).
     urgent : bool
-        A condition needs medical care now (nitrous oxide exposure).
+        Medical care is needed now (nitrous oxide exposure; or labs making deficiency
+        likely with neurological symptoms).
+    verdict : str
+        The plan's verdict as given (a :class:`planner.verdicts.Verdict` key, as in
+        ``before.summary["verdict"]``).
+    treatment : TreatmentInformation or None
+        From :func:`planner.labs.treatment_information` when ``labs`` were given:
+        treatment regimens as information for a clinician conversation when deficiency
+        is likely (``treatment.applies``).
     """
 
     status: str
@@ -323,6 +357,8 @@ class Suggestion:
     before: Evaluation
     after: Evaluation | None = None
     urgent: bool = False
+    verdict: str = ""
+    treatment: TreatmentInformation | None = None
     _slots: list[_Slot] = field(default_factory=list, repr=False)
     _days: np.ndarray = field(default_factory=lambda: np.zeros(0, "int64"), repr=False)
 
@@ -403,11 +439,11 @@ class Suggestion:
             if r.route != "oral":
                 continue
             rows = _supplement_rows(self.supplements.iloc[i], self._slots, self._days)
-            verdict = "meets" if bool(r.meets_target) else "does not meet"
+            with_it = "" if not r.verdict else f"; with it: {Verdict(r.verdict).label}"
             parts.append(rows.assign(
                 option=i, title=f"{r.dose_ug:g} µg {r.label}",
-                detail=(f"+{r.supplement_absorbed_ug_per_day:.1f} µg absorbed a day; "
-                        f"{verdict} the goal line. {r.note}")))
+                detail=(f"+{r.supplement_absorbed_ug_per_day:.2f} µg absorbed a day"
+                        f"{with_it}. {r.note}")))
         cols = ["option", "title", "detail", *PLAN_COLUMNS]
         if not parts:
             return pd.DataFrame(columns=cols)
@@ -432,9 +468,10 @@ _SUPP_COLUMNS = ("kind", "name", "dose_ug", "doses_per_week", "min_dose_ug", "ma
 #: Who a regimen row is for (``applies_to``): adults and teenagers 14+ (``normal``),
 #: children by age band (``child``, VeganHealth's table by age [VH-TAB]), pregnancy and
 #: breastfeeding (daily sources only [IOM p.340]), people 51+ with low stomach acid or on
-#: metformin (``older_malabsorption`` [BMJ-BP-822]), and no intrinsic factor (``no_if``).
+#: metformin (``older_malabsorption`` [BMJ-BP-822]), no intrinsic factor (``no_if``
+#: [KUZMINSKI-98] [CHAN-16]) and after bariatric surgery (``bariatric`` [ASMBS]).
 SUPPLEMENT_GROUPS = ("normal", "child", "pregnancy", "lactation", "older_malabsorption",
-                     "no_if")
+                     "no_if", "bariatric")
 
 
 @lru_cache(maxsize=4)
@@ -750,69 +787,124 @@ def _slots(p: pd.DataFrame, days: np.ndarray) -> list[_Slot]:
 
 
 @dataclass
-class _Grouping:
-    """Dose events of the plan plus (zero-B12) intakes at the meals in ``used``."""
+class _Layout:
+    """The plan's doses plus additions at fixed clock times, ready for batch what-ifs.
 
-    F: np.ndarray  # food-bound B12 per event [µg]
-    C: np.ndarray  # crystalline B12 per event [µg]
-    event_of: dict[int, np.ndarray]  # slot index → event of each day
+    ``dose_loads`` is linear in the food-bound and crystalline B12 of the doses (for
+    fixed times and ``has_food``), so the loads of the plan plus any amounts added at the
+    layout's additions are the plan's loads plus each addition's amount times the loads
+    of one µg there (both from :func:`planner.absorption.dose_loads`).
+    """
+
+    F: np.ndarray  # food-bound B12 per dose of the plan [µg]
+    C: np.ndarray  # crystalline B12 per dose of the plan [µg]
+    loads: DoseLoads  # the plan's doses at these times
+    ind: np.ndarray  # additions × doses: days putting an addition into each dose
+    resp: DoseLoads  # additions × doses: loads from one µg at each addition
 
 
 class _Model:
-    """The plan's intakes, ready for fast what-if evaluation with the absorption model."""
+    """The plan's doses, for fast what-if evaluation with evaluate's absorption model.
 
-    def __init__(self, day: np.ndarray, minute: np.ndarray, F: np.ndarray, C: np.ndarray,
-                 days: np.ndarray, slots: list[_Slot], params: AbsorptionParams):
-        self.day, self.minute, self.F, self.C = day, minute, F, C
+    One dose per clock time (day and minute), food-bound and crystalline B12 summed, and
+    ``has_food`` when any row at that time is a food (not a supplement), exactly as
+    :func:`planner.evaluate.evaluate` builds them; absorbed with
+    :func:`planner.absorption.absorbed_doses` (or its parts ``dose_loads`` and
+    ``absorbed_from_loads`` for batches).
+    """
+
+    def __init__(self, items: pd.DataFrame, days: np.ndarray, slots: list[_Slot],
+                 params: AbsorptionParams):
+        n = len(items)
+        self.day = items["day"].to_numpy(dtype="int64")
+        self.minute = minutes_of_day(items["time"].to_numpy(dtype=object)) if n else \
+            np.zeros(0, "int64")
+        self.F = items["food_bound_ug"].to_numpy(dtype="float64")
+        self.C = items["fortified_ug"].to_numpy(dtype="float64")
+        self.food = ~items["supplement"].to_numpy(dtype=bool)
         self.days, self.slots, self.params = days, slots, params
         self.span = len(days)
-        self._cache: dict[int, _Grouping] = {}
-        self.base_total = self.total(day, minute, F, C)
+        self._cache: dict[tuple[Any, ...], _Layout] = {}
+        self.base_total = self.total(self.day, self.minute, self.F, self.C, self.food)
 
-    def total(self, day: np.ndarray, minute: np.ndarray, F: np.ndarray,
-              C: np.ndarray) -> float:
-        """Absorbed B12 over the span [µg] of arbitrary intakes (evaluate's arithmetic)."""
+    @staticmethod
+    def _abs_t(day: np.ndarray, minute: np.ndarray) -> np.ndarray:
+        return (np.asarray(day, dtype="int64") - 1) * 1440 + np.asarray(minute, dtype="int64")
+
+    def total(self, day: np.ndarray, minute: np.ndarray, F: np.ndarray, C: np.ndarray,
+              food: np.ndarray) -> float:
+        """Absorbed B12 over the span [µg] of arbitrary rows (evaluate's arithmetic)."""
         if len(day) == 0:
             return 0.0
-        ev = assign_dose_events(day, minute)
-        n = int(ev.max()) + 1
-        a, b = absorbed_event_parts(np.bincount(ev, F, n), np.bincount(ev, C, n), self.params)
+        dose_t, ev = np.unique(self._abs_t(day, minute), return_inverse=True)
+        ev = ev.reshape(-1)
+        n = len(dose_t)
+        a, b = absorbed_doses(dose_t, np.bincount(ev, F, n), np.bincount(ev, C, n),
+                              self.params, has_food=np.bincount(ev, food, n) > 0)
         return float(np.sum(a) + np.sum(b))
 
-    def grouping(self, used_mask: int) -> _Grouping:
-        g = self._cache.get(used_mask)
-        if g is not None:
-            return g
-        used = [i for i in range(len(self.slots)) if used_mask >> i & 1]
-        D = self.span
-        day = np.concatenate([self.day] + [self.days] * len(used))
-        minute = np.concatenate([self.minute] + [self.slots[i].minutes for i in used])
-        ev = assign_dose_events(day, minute)
-        n_ev = int(ev.max()) + 1 if len(ev) else 0
-        n = len(self.day)
-        g = _Grouping(
-            F=np.bincount(ev[:n], self.F, n_ev), C=np.bincount(ev[:n], self.C, n_ev),
-            event_of={i: ev[n + j * D: n + (j + 1) * D] for j, i in enumerate(used)},
-        )
-        self._cache[used_mask] = g
-        return g
+    def layout(self, additions: tuple[tuple[int, bytes], ...], food: bool) -> _Layout:
+        """Doses of the plan plus ``additions`` ((slot, day mask) pairs; a food when
+        ``food``, else a supplement), cached."""
+        key = (additions, food)
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        t_plan = self._abs_t(self.day, self.minute)
+        t_add = []
+        for slot, mask in additions:
+            sel = np.frombuffer(mask, dtype=bool)
+            t_add.append(self._abs_t(self.days[sel], self.slots[slot].minutes[sel]))
+        dose_t, ev = np.unique(np.concatenate([t_plan, *t_add]), return_inverse=True)
+        ev = ev.reshape(-1)
+        n, n_plan = len(dose_t), len(t_plan)
+        F = np.bincount(ev[:n_plan], self.F, n)
+        C = np.bincount(ev[:n_plan], self.C, n)
+        has_food = np.bincount(ev[:n_plan], self.food, n) > 0
+        ind = np.zeros((len(additions), n))
+        start = n_plan
+        for a, t in enumerate(t_add):
+            ind[a] = np.bincount(ev[start:start + len(t)], minlength=n)
+            start += len(t)
+            if food:
+                has_food |= ind[a] > 0
+        loads = dose_loads(dose_t, F, C, has_food=has_food)
+        parts = [dose_loads(dose_t, row, row, has_food=has_food) for row in ind]
+        resp = DoseLoads(*(np.array([getattr(p, f) for p in parts]).reshape(len(ind), n)
+                           for f in ("food_before", "crystalline_before", "food_after",
+                                     "near_food")))
+        got = _Layout(F=F, C=C, loads=loads, ind=ind, resp=resp)
+        self._cache[key] = got
+        return got
 
-    def totals(self, g: _Grouping, dF: np.ndarray, dC: np.ndarray) -> np.ndarray:
-        """Absorbed over the span [µg] for a batch of per-event increments (m × events)."""
-        a, b = absorbed_event_parts(g.F + dF, g.C + dC, self.params)
+    def totals(self, lay: _Layout, aF: np.ndarray, aC: np.ndarray) -> np.ndarray:
+        """Absorbed over the span [µg] for a batch of added amounts.
+
+        ``aF``, ``aC``: m × additions, B12 added at each addition on each of its days
+        [µg]. Returns m totals.
+        """
+        L, R = lay.loads, lay.resp
+        loads = DoseLoads(L.food_before + aF @ R.food_before,
+                          L.crystalline_before + aC @ R.crystalline_before,
+                          L.food_after + aF @ R.food_after,
+                          np.broadcast_to(L.near_food, (len(aF), len(L.near_food))))
+        a, b = absorbed_from_loads(lay.F + aF @ lay.ind, lay.C + aC @ lay.ind, loads,
+                                   self.params)
         return np.asarray(a).sum(axis=-1) + np.asarray(b).sum(axis=-1)
 
-    def indicator(self, g: _Grouping, slot: int) -> np.ndarray:
-        """How many of the span's days put an intake at ``slot`` into each event."""
-        return np.bincount(g.event_of[slot], minlength=len(g.F)).astype("float64")
+    def all_days(self) -> bytes:
+        return np.ones(self.span, dtype=bool).tobytes()
 
-    def single_gains(self, fb: np.ndarray, cr: np.ndarray) -> np.ndarray:
-        """Daily absorbed gain [µg/day] of one serving a day, foods × slots."""
+    def single_gains(self, fb: np.ndarray, cr: np.ndarray, food: bool = True,
+                     days_mask: bytes | None = None) -> np.ndarray:
+        """Daily absorbed gain [µg/day] of one serving (or dose) on the days of
+        ``days_mask`` (default every day), items × slots."""
+        mask = self.all_days() if days_mask is None else days_mask
         out = np.empty((len(fb), len(self.slots)))
         for s in range(len(self.slots)):
-            g = self.grouping(1 << s)
-            m = self.indicator(g, s)
-            out[:, s] = (self.totals(g, np.outer(fb, m), np.outer(cr, m))
+            lay = self.layout(((s, mask),), food)
+            out[:, s] = (self.totals(lay, np.asarray(fb, "float64")[:, None],
+                                     np.asarray(cr, "float64")[:, None])
                          - self.base_total) / self.span
         return out
 
@@ -822,6 +914,7 @@ def suggest(
     plan: pd.DataFrame,
     profile: Profile,
     foods: FoodTable | None = None,
+    labs: LabInterpretation | None = None,
     *,
     goal: str = "target",
     exclude: str | Iterable[str] | None = None,
@@ -838,9 +931,20 @@ def suggest(
     profile : Profile
     foods : FoodTable, optional
         Default: the shipped table with the user's saved foods.
+    labs : LabInterpretation, optional
+        Blood-test results from :func:`planner.interpret_labs`. When they make deficiency
+        likely, the supplement part is the treatment information of
+        :func:`planner.labs.treatment_information` (oral 1000–2000 µg a day; injections,
+        urgently with neurological symptoms; lifelong where the cause is malabsorption)
+        for the conversation with a clinician, never maintenance doses on their own
+        (``supplements`` is then empty), and the messages say the diet plan is for
+        afterwards.
     goal : {"target", "requirement"}
-        Aim for the goal line (absorbed ≥ recommended intake × 50 %, ``meets_target``;
-        default) or only the requirement line (``adequate``).
+        Aim for the goal line (absorbed ≥ recommended intake × 50 %, verdict
+        ``meets_goal``; default) or only the requirement line (verdict ``adequate``).
+        Authorities that publish only an adequate intake (EFSA, D-A-CH, NASEM infants)
+        have no requirement line: both aim at the goal line, the AI's absorbed
+        equivalent.
     exclude : str or iterable of str, optional
         Food ids, or words matched case-insensitively inside descriptions (``"soy"``
         excludes soy milk and soymilk).
@@ -856,14 +960,16 @@ def suggest(
     -------
     Suggestion
         ``status``, ranked ``foods``, ``supplements``, the least-change ``additions`` and
-        the ``plan`` with them, ``messages``, ``single_changes``, ``moves``, and the
-        evaluations ``before`` and ``after``.
+        the ``plan`` with them, ``messages``, ``single_changes``, ``moves``, the
+        evaluations ``before`` and ``after``, the plan's ``verdict`` and the labs'
+        ``treatment`` information. Every absorbed gain shown is what
+        :func:`~planner.evaluate.evaluate` gives for the plan with that addition.
 
     Raises
     ------
     InputError
-        A bad plan row, profile, goal, exclusion or servings limit (messages name the
-        field). Impossible constraints are not errors: they give status
+        A bad plan row, profile, goal, exclusion, servings limit or ``labs`` (messages
+        name the field). Impossible constraints are not errors: they give status
         ``"no_food_plan"`` and a message.
 
     References
@@ -898,49 +1004,53 @@ def suggest(
     s = before.summary
     rec = before.recommendation
     params = profile.absorption_params
+    # AI-only authorities (EFSA, D-A-CH, NASEM infants) publish no requirement: aim at
+    # the goal line, the AI's absorbed equivalent
+    if goal == "requirement" and rec.ai_only:
+        goal = "target"
     line = rec.target_absorbed_ug if goal == "target" else rec.requirement_absorbed_ug
     span_days = np.arange(s["first_day"], s["last_day"] + 1, dtype="int64")
+    treatment = _treatment(labs, profile)
 
-    it = before.items
-    n = len(it)
-    minute = minutes_of_day(it["time"].to_numpy(dtype=object)) if n else np.zeros(0, "int64")
     slots = _slots(p, span_days)
-    model = _Model(it["day"].to_numpy(dtype="int64"), minute,
-                   it["food_bound_ug"].to_numpy(dtype="float64"),
-                   it["fortified_ug"].to_numpy(dtype="float64"), span_days, slots, params)
-    base_pd = model.base_total / model.span
+    model = _Model(before.items, span_days, slots, params)
+    base_pd = float(s["absorbed_ug_per_day"])
 
-    no_if = params.if_factor == 0.0
     infant = float(profile.age) < 1.0  # type: ignore[arg-type]
+    # clinician-managed conditions and infants: no food plan, whatever the intake
+    clinician = bool(profile.needs_clinician) or infant
     prefer_cryst = profile.older_adult or any(c in _PREFER_CRYSTALLINE
                                               for c in profile.conditions)
 
     # -- foods ------------------------------------------------------------------------
     ranked, pool, check = _rank_foods(foods, profile, model, words, ids, prefer_cryst)
+    if clinician:
+        ranked, pool, check = ranked.iloc[0:0], pool.iloc[0:0], check.iloc[0:0]
     shown = _listed(ranked, check, n_foods)
     shown_check = shown[shown["check_label"]]
     food_table = _food_table(shown, slots)
-    if no_if or infant:
-        food_table = food_table.iloc[0:0]
 
-    # -- supplements -------------------------------------------------------------------
-    supplements = _supplement_table(model, rec, line, no_if, infant,
-                                    daily_advised=profile.pregnant or profile.lactating,
-                                    profile=profile)
+    # -- supplements: treatment information when the labs say deficiency is likely ------
+    supplements = _supplement_table(model, rec, line, base_pd, profile,
+                                    bool(profile.needs_clinician))
+    if treatment is not None and treatment.applies:
+        supplements = supplements.iloc[0:0]  # never maintenance doses on their own
 
     # -- moves (spreading) -------------------------------------------------------------
-    moves = _moves(model, it, slots)
+    moves = _moves(model, before.items, slots)
+    if clinician:
+        moves = moves.iloc[0:0]
 
     # -- least-change plan -------------------------------------------------------------
-    reached = (s["meets_target"] if goal == "target" else s["adequate"])
+    ok = (Verdict.MEETS_GOAL,) if goal == "target" else (Verdict.MEETS_GOAL, Verdict.ADEQUATE)
+    reached = Verdict(s["verdict"]) in ok
     additions = empty_plan()
     after: Evaluation | None = None
-    chosen: list[tuple[int, int, int]] = []  # (pool row, slot, servings)
     constraint_note = ""
-    if reached:
-        status = "meets_goal"
-    elif no_if or infant:
-        status = "needs_clinician"
+    if clinician:
+        status = Verdict.NEEDS_CLINICIAN.value
+    elif reached:
+        status = Verdict.MEETS_GOAL.value
     else:
         status = "no_food_plan"
         search_pools = [pool[pool["crystalline"]], pool] if prefer_cryst else [pool]
@@ -953,26 +1063,37 @@ def suggest(
                 continue
             found = _least_change(model, _prune(sp), line, max_k, p, profile, foods, days)
             if found is not None:
-                chosen, additions, after = found
+                additions, after = found
                 status = "plan_found"
                 break
     out_plan = pd.concat([p, additions], ignore_index=True) if len(additions) else p.copy()
 
-    singles = _single_changes(ranked.iloc[0:0] if no_if or infant else ranked, base_pd, line,
-                              slots)
+    singles = _single_changes(ranked, base_pd, line, rec, slots)
     messages = _messages(
         status=status, goal=goal, profile=profile, rec=rec, summary=s, base_pd=base_pd,
-        line=line, after=after, additions=additions, chosen=chosen, singles=singles,
+        line=line, after=after, additions=additions, singles=singles,
         moves=moves, supplements=supplements, check=shown_check, constraint=constraint_note,
-        max_k=max_k, prefer_cryst=prefer_cryst, infant=infant, no_if=no_if,
+        max_k=max_k, prefer_cryst=prefer_cryst, infant=infant, treatment=treatment,
         child=not infant and float(profile.age) < ADULT_SUPPLEMENT_AGE_Y,  # type: ignore[arg-type]
     )
     return Suggestion(
         status=status, goal=goal, goal_absorbed_ug=float(line), foods=food_table,
         supplements=supplements, additions=additions, plan=out_plan, messages=messages,
         single_changes=singles, moves=moves, before=before, after=after,
-        urgent="nitrous_oxide" in profile.conditions, _slots=slots, _days=span_days,
+        urgent="nitrous_oxide" in profile.conditions or bool(treatment and treatment.urgent),
+        verdict=str(s["verdict"]), treatment=treatment, _slots=slots, _days=span_days,
     )
+
+
+def _treatment(labs: object, profile: Profile) -> TreatmentInformation | None:
+    """Treatment information for the clinician conversation from the labs (None without
+    labs); :func:`planner.labs.treatment_information` decides whether it applies."""
+    if labs is None:
+        return None
+    if not isinstance(labs, LabInterpretation):
+        raise InputError(f"labs must be the result of planner.interpret_labs, not "
+                         f"{type(labs).__name__}.")
+    return treatment_information(labs, profile=profile)
 
 
 def _servings_limit(value: object) -> int:
@@ -1091,7 +1212,7 @@ def _prune(pool: pd.DataFrame) -> pd.DataFrame:
 
 def _least_change(model: _Model, pool: pd.DataFrame, line: float, max_k: int,
                   p: pd.DataFrame, profile: Profile, foods: FoodTable, days: object
-                  ) -> tuple[list[tuple[int, int, int]], pd.DataFrame, Evaluation] | None:
+                  ) -> tuple[pd.DataFrame, Evaluation] | None:
     """Fewest daily servings (then fewest grams) reaching ``line``, verified by evaluate."""
     S = len(model.slots)
     pool = pool.head(max(1, MAX_OPTIONS // max(S, 1)))
@@ -1116,20 +1237,21 @@ def _least_change(model: _Model, pool: pd.DataFrame, line: float, max_k: int,
             dtype=np.int32).reshape(-1, k)
         masks = np.bitwise_or.reduce(1 << opt_slot[combos], axis=1)
         totals = np.empty(len(combos))
+        every = model.all_days()
         for mask in np.unique(masks):
             sel = np.flatnonzero(masks == mask)
-            g = model.grouping(int(mask))
-            inc = np.zeros((n_opt, len(g.F)))
-            for s in range(S):
-                if mask >> s & 1:
-                    inc[opt_slot == s] = model.indicator(g, s)
-            dF = np.zeros((len(sel), len(g.F)))
-            dC = np.zeros_like(dF)
+            used = [s for s in range(S) if mask >> s & 1]
+            col = np.full(S, -1, dtype="int64")
+            col[used] = np.arange(len(used))
+            lay = model.layout(tuple((s, every) for s in used), True)
+            aF = np.zeros((len(sel), len(used)))
+            aC = np.zeros_like(aF)
+            rows = np.arange(len(sel))
             for j in range(k):
                 o = combos[sel, j]
-                dF += fb[o, None] * inc[o]
-                dC += cr[o, None] * inc[o]
-            totals[sel] = model.totals(g, dF, dC)
+                np.add.at(aF, (rows, col[opt_slot[o]]), fb[o])
+                np.add.at(aC, (rows, col[opt_slot[o]]), cr[o])
+            totals[sel] = model.totals(lay, aF, aC)
         ok = np.flatnonzero(totals >= need + _MARGIN * model.span)
         if not len(ok):
             continue
@@ -1143,8 +1265,8 @@ def _least_change(model: _Model, pool: pd.DataFrame, line: float, max_k: int,
             chosen = [(f, s, c) for (f, s), c in sorted(counts.items(), key=lambda x: x[0][1])]
             add = _addition_rows(pool, chosen, model)
             after = evaluate(pd.concat([p, add], ignore_index=True), profile, foods, days)
-            if (after.summary["absorbed_ug_per_day"] + 1e-9 >= line):
-                return chosen, add, after
+            if after.summary["absorbed_ug_per_day"] + LINE_TOLERANCE_UG >= line:
+                return add, after
     return None
 
 
@@ -1207,14 +1329,19 @@ def _food_table(shown: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
     })
 
 
-def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float,
+def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float, rec: Any,
                     slots: list[_Slot], n: int = 3) -> pd.DataFrame:
+    """The best single daily servings: gain [µg/day], absorbed with it [µg/day], whether
+    it reaches ``line`` and the plan's :class:`~planner.verdicts.Verdict` key with it."""
     cols = ["food_id", "description", "serving", "meal", "absorbed_gain_ug",
-            "absorbed_ug_per_day", "reaches_goal"]
+            "absorbed_ug_per_day", "reaches_goal", "verdict"]
     top = _variety(ranked, n)
     if top.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     after = base_pd + top["absorbed_gain_ug"].to_numpy(dtype="float64")
+    m = len(after)
+    verdicts = decide_many(after, np.full(m, rec.target_absorbed_ug),
+                           np.full(m, rec.requirement_absorbed_ug), np.zeros(m, dtype=bool))
     return pd.DataFrame({
         "food_id": top["food_id"].astype(str).to_numpy(),
         "description": top["description"].astype(str).to_numpy(),
@@ -1222,19 +1349,27 @@ def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float,
         "meal": [slots[int(i)].meal for i in top["slot"]],
         "absorbed_gain_ug": top["absorbed_gain_ug"].to_numpy(dtype="float64"),
         "absorbed_ug_per_day": after,
-        "reaches_goal": after + 1e-9 >= line,
+        "reaches_goal": after + LINE_TOLERANCE_UG >= line,
+        "verdict": verdicts,
     })
 
 
 # -- supplements ----------------------------------------------------------------------------
 def supplement_group(profile: Profile) -> str:
     """Which rows of ``data/supplements.csv`` apply to a person (:data:`SUPPLEMENT_GROUPS`):
-    ``no_if`` without intrinsic factor; ``child`` under 14; ``pregnancy``, ``lactation``;
+    ``bariatric`` after bariatric surgery (ASMBS regimens [ASMBS]); ``no_if`` without
+    intrinsic factor otherwise; ``none`` (no rows) for nitrous oxide exposure, which more
+    B12 cannot make up for; ``child`` under 14; ``pregnancy``, ``lactation``;
     ``older_malabsorption`` at 51+ with atrophic gastritis, a PPI or H2 blocker, or
     metformin; else ``normal``."""
     conditions = set(profile.conditions)
-    if profile.absorption_params.if_factor == 0.0:
+    no_if = {c for c in conditions if CONDITIONS[c].if_factor == 0.0}
+    if no_if == {"bariatric_surgery"}:
+        return "bariatric"
+    if no_if:
         return "no_if"
+    if profile.needs_clinician:
+        return "none"  # nitrous oxide: more B12 cannot compensate; a clinician decides
     if float(profile.age) < ADULT_SUPPLEMENT_AGE_Y:  # type: ignore[arg-type]
         return "child"
     if profile.pregnant:
@@ -1246,61 +1381,56 @@ def supplement_group(profile: Profile) -> str:
     return "normal"
 
 
-def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
-                      infant: bool, daily_advised: bool = False,
-                      profile: Profile | None = None) -> pd.DataFrame:
+def _supplement_table(model: _Model, rec: Any, line: float, base_pd: float,
+                      profile: Profile, needs_clinician: bool = False) -> pd.DataFrame:
+    """Supplement regimens for the person, each with its absorbed gain (evaluate's model).
+
+    Each oral dose is placed as :meth:`Suggestion.plan_with_supplement` places it (the
+    regimen's days of :func:`_supplement_days`, at the meal where it adds most) and scored
+    with the plan's doses, so ``absorbed_ug_per_day`` is what
+    :func:`~planner.evaluate.evaluate` gives for the plan with that regimen [µg/day].
+    """
     strengths, regimens = load_supplements()
     rows: list[dict[str, Any]] = []
-    if infant:
+    if float(profile.age) < 1.0:  # type: ignore[arg-type]
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SUPPLEMENT_COLUMNS})
-    scope = supplement_group(profile) if profile is not None else (
-        "no_if" if no_if else "normal")
-    age = float(profile.age) if profile is not None else 30.0  # type: ignore[arg-type]
+    scope = supplement_group(profile)
+    clinician = scope in ("no_if", "bariatric")
+    daily_advised = profile.pregnant or profile.lactating
+    age = float(profile.age)  # type: ignore[arg-type]
     lo = regimens["min_age_y"].fillna(-np.inf).to_numpy()
     hi = regimens["max_age_y"].fillna(np.inf).to_numpy()
     in_band = (lo <= age) & (age < hi)
     regimens = regimens[(regimens["applies_to"] == scope).to_numpy() & in_band]
-    base_pd = model.base_total / model.span
-    gains_cache: dict[float, tuple[float, int]] = {}
-
-    def gain(dose: float) -> tuple[float, int]:
-        """Absorbed per day from one dose every day, at the best meal [µg/day], and meal."""
-        if dose not in gains_cache:
-            if not model.slots:
-                gains_cache[dose] = (float(absorbed_crystalline(dose, model.params)), -1)
-            else:
-                g = model.single_gains(np.zeros(1), np.array([dose]))[0]
-                gains_cache[dose] = (float(g.max()), int(g.argmax()))
-        return gains_cache[dose]
+    req = rec.requirement_absorbed_ug
+    empty = {"absorbed_per_dose_ug": math.nan, "supplement_absorbed_ug_per_day": math.nan,
+             "absorbed_ug_per_day": math.nan, "meets_target": pd.NA, "adequate": pd.NA,
+             "verdict": "", "meal": ""}
 
     for _, r in regimens.iterrows():
         per_week = float(r["doses_per_week"])
         base = {"regimen": r["name"], "label": r["label"], "frequency_per_week": per_week,
                 "route": r["route"], "note": r["note"], "source": r["source"]}
         if r["route"] == "injection":
-            rows.append({**base, "dose_ug": float(r["dose_ug"]), "absorbed_per_dose_ug": math.nan,
-                         "supplement_absorbed_ug_per_day": math.nan,
-                         "absorbed_ug_per_day": math.nan, "meets_target": pd.NA,
-                         "adequate": pd.NA, "meal": ""})
+            rows.append({**base, **empty, "dose_ug": float(r["dose_ug"])})
             continue
         if r["dose_ug"] > 0:
             doses = [float(r["dose_ug"])]
         else:
             doses = [d for d in strengths if r["min_dose_ug"] <= d <= r["max_dose_ug"]]
-        if not doses:
+        if not doses or not model.slots:
             continue
-        picked: list[float] = []
-        if no_if or r["dose_ug"] > 0:
-            picked = doses  # a fixed dose, or each clinician strength (1000 and 2000 µg)
-        else:
-            for d in doses:
-                if base_pd + gain(d)[0] * per_week / 7.0 + 1e-9 >= line:
-                    picked = [d]
-                    break
-            picked = picked or [doses[-1]]
-        for d in picked:
-            g, slot = gain(d)
-            supp_pd = g * per_week / 7.0
+        mask = _supplement_days(per_week, model.span).tobytes()
+        g = model.single_gains(np.zeros(len(doses)), np.array(doses), food=False,
+                               days_mask=mask)
+        best_slot, best_gain = g.argmax(axis=1), g.max(axis=1)
+        picked = list(range(len(doses)))
+        if not (clinician or r["dose_ug"] > 0):
+            # the smallest shelf strength reaching the line, else the largest
+            reach = np.flatnonzero(base_pd + best_gain + LINE_TOLERANCE_UG >= line)
+            picked = [int(reach[0]) if len(reach) else len(doses) - 1]
+        for i in picked:
+            d, supp_pd = doses[i], float(best_gain[i])
             total = base_pd + supp_pd
             note = str(r["note"])
             if daily_advised and per_week < 7:
@@ -1309,13 +1439,16 @@ def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
             if d > EVM_GUIDANCE_UG:
                 note += (" Above the UK EVM guidance level of 2000 µg a day from supplements on "
                          "the day taken [EVM-03].")
+            verdict = decide(total, rec.target_absorbed_ug, req, needs_clinician)
             rows.append({
                 **base, "note": note, "dose_ug": d,
                 "absorbed_per_dose_ug": float(absorbed_crystalline(d, model.params)),
                 "supplement_absorbed_ug_per_day": supp_pd, "absorbed_ug_per_day": total,
-                "meets_target": bool(total + 1e-9 >= rec.target_absorbed_ug),
-                "adequate": bool(total + 1e-9 >= rec.requirement_absorbed_ug),
-                "meal": model.slots[slot].meal if slot >= 0 else "",
+                # an AI-only authority has no requirement line: never "adequate" from NaN
+                "meets_target": bool(total + LINE_TOLERANCE_UG >= rec.target_absorbed_ug),
+                "adequate": bool(not rec.ai_only and total + LINE_TOLERANCE_UG >= req),
+                "verdict": verdict.value,
+                "meal": model.slots[int(best_slot[i])].meal,
             })
     out = pd.DataFrame(rows, columns=list(SUPPLEMENT_COLUMNS))
     for c in ("meets_target", "adequate"):
@@ -1326,17 +1459,23 @@ def _supplement_table(model: _Model, rec: Any, line: float, no_if: bool,
     return out
 
 
-def _supplement_rows(row: pd.Series, slots: list[_Slot], days: np.ndarray) -> pd.DataFrame:
-    per_week = float(row["frequency_per_week"])
-    slot = next((s for s in slots if s.meal == row["meal"]), slots[0] if slots else None)
+def _supplement_days(per_week: float, n_days: int) -> np.ndarray:
+    """Days of the span (mask) that get a dose: every day for a daily regimen; for ``n``
+    doses a week, ``n`` evenly spaced days in each 7 (day 1 and 4 for twice a week)."""
     if per_week >= 7:
         offsets = set(range(7))
     else:
         n = max(1, int(round(per_week)))
         offsets = {int(math.floor(i * 7 / n)) for i in range(n)}
+    return np.array([(i % 7) in offsets for i in range(n_days)], dtype=bool)
+
+
+def _supplement_rows(row: pd.Series, slots: list[_Slot], days: np.ndarray) -> pd.DataFrame:
+    slot = next((s for s in slots if s.meal == row["meal"]), slots[0] if slots else None)
+    on = _supplement_days(float(row["frequency_per_week"]), len(days))
     rows = []
     for i, d in enumerate(days):
-        if (i % 7) not in offsets:
+        if not on[i]:
             continue
         rows.append({
             "day": int(d), "meal": slot.meal if slot else "breakfast",
@@ -1368,8 +1507,8 @@ def _moves(model: _Model, items: pd.DataFrame, slots: list[_Slot]) -> pd.DataFra
                 continue
             minute = model.minute.copy()
             minute[idx] = slot.minutes[[day_index[int(d)] for d in model.day[idx]]]
-            gain = (model.total(model.day, minute, model.F, model.C) - model.base_total) \
-                / model.span
+            gain = (model.total(model.day, minute, model.F, model.C, model.food)
+                    - model.base_total) / model.span
             if best is None or gain > best[0]:
                 best = (gain, slot.meal)
         if best is not None and best[0] > 1e-9:
@@ -1400,48 +1539,68 @@ def _join(parts: list[str]) -> str:
 
 def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: dict[str, Any],
               base_pd: float, line: float, after: Evaluation | None,
-              additions: pd.DataFrame, chosen: list[tuple[int, int, int]],
-              singles: pd.DataFrame, moves: pd.DataFrame, supplements: pd.DataFrame,
-              check: pd.DataFrame, constraint: str, max_k: int, prefer_cryst: bool,
-              infant: bool, no_if: bool, child: bool = False) -> list[str]:
+              additions: pd.DataFrame, singles: pd.DataFrame, moves: pd.DataFrame,
+              supplements: pd.DataFrame, check: pd.DataFrame, constraint: str, max_k: int,
+              prefer_cryst: bool, infant: bool, treatment: TreatmentInformation | None,
+              child: bool = False) -> list[str]:
+    """Plain sentences, most important first. Verdicts are named with the labels of
+    :data:`planner.verdicts.VERDICTS`; condition and treatment texts are the library's
+    own (:data:`planner.absorption.CONDITIONS`, ``summary["clinician"]``,
+    :func:`planner.labs.treatment_information`), never a second copy."""
     out: list[str] = []
-    if "nitrous_oxide" in profile.conditions:
-        out.append("Seek medical care now: nitrous oxide inactivates B12 in the body, and "
-                   "eating or taking more B12 cannot make up for it. The suggestions below do "
-                   "not replace that care.")
+    verdict = Verdict(summary["verdict"])
+    clinician = status == Verdict.NEEDS_CLINICIAN.value
+    # conditions a clinician manages, urgent ones (nitrous oxide) first
+    names = sorted(profile.needs_clinician, key=lambda c: c != "nitrous_oxide")
+    out += [CONDITIONS[c].message for c in names]
+    if treatment is not None and treatment.applies:
+        regimens = [f"{r.option}, {r.dose} {r.route} ({r.when}) {r.source}"
+                    for r in treatment.regimens.itertuples(index=False)]
+        msgs = list(treatment.messages)
+        if regimens:  # before the closing "the diet plan is for afterwards"
+            msgs.insert(len(msgs) - 1, "Treatments a clinician may offer: "
+                        + "; ".join(regimens) + ".")
+        out += msgs
     line_name = "goal line" if goal == "target" else "requirement line"
     intake_line = rec.value_ug if goal == "target" else rec.requirement_intake_ug
     who = f"{rec.authority}, {rec.life_stage}"
     intake = summary["intake_ug_per_day"]
-    if status == "meets_goal":
+    if clinician and not infant:
+        info = summary.get("clinician") or {}
+        out.append(f"{verdict.label}: {verdict.explanation} " + str(info.get("message", "")))
+    elif status == Verdict.MEETS_GOAL.value:
         out.append(
-            f"Your plan already meets your {line_name}: you absorb about {_ug2(base_pd)} a day "
-            f"(the line is {_ug2(line)} absorbed, {intake_line:.1f} µg eaten; {who}). "
-            "No additions are needed.")
-    else:
+            f"{verdict.label}: your plan already meets your {line_name}: you absorb about "
+            f"{_ug2(base_pd)} a day (the line is {_ug2(line)} absorbed, {intake_line:.1f} µg "
+            f"eaten; {who}). No additions are needed.")
+    elif not infant:
         short = line - base_pd
-        if intake + 1e-9 >= intake_line:
+        if intake + LINE_TOLERANCE_UG >= intake_line:
             eaten = (f"You eat about {_ug(intake)} a day, enough on paper, but too little of "
                      "it is absorbed.")
         else:
             eaten = (f"You eat about {_ug(intake)} a day, {_ug(intake_line - intake)} below "
                      "the intake figure.")
         out.append(
-            f"You absorb about {_ug2(base_pd)} a day; your {line_name} ({who}) is "
-            f"{_ug2(line)} absorbed ({intake_line:.1f} µg eaten). You are {_ug2(short)} short. "
-            + eaten)
+            f"{verdict.label}: you absorb about {_ug2(base_pd)} a day; your {line_name} "
+            f"({who}) is {_ug2(line)} absorbed ({intake_line:.1f} µg eaten). You are "
+            f"{_ug2(short)} short. " + eaten)
+        if rec.ai_only:
+            out.append(f"{rec.authority} publishes only an adequate intake, so the "
+                       f"suggestions aim at the goal line. {Verdict.BELOW_AI.explanation}")
     if infant:
         out.append("For babies, B12 comes from breast milk or formula; ask a paediatrician "
                    "before adding anything (infants of vegan mothers need a B12 supplement "
                    "from birth).")
-    elif child and not len(supplements):
+    elif child and not len(supplements) and not (treatment and treatment.applies):
         out.append("No children's regimen covers this case: ask a paediatrician. Adult "
                    "1000–2000 µg doses are not for children.")
-    elif child:
+    elif child and not clinician:
         out.append("Children's supplement doses follow VeganHealth's table by age (10 µg a "
                    "day at 1–3 y, 15 µg at 4–8 y, 20 µg at 9–13 y) [VH-TAB]; they are not "
                    "adult doses. Ask a paediatrician about anything else.")
-    lead_cryst = prefer_cryst and status not in ("meets_goal", "needs_clinician")
+    lead_cryst = prefer_cryst and status not in (Verdict.MEETS_GOAL.value,
+                                                 Verdict.NEEDS_CLINICIAN.value)
     if lead_cryst:
         out.append("Over 50, with low stomach acid or on metformin, B12 in fortified foods "
                    "and supplements (crystalline) is absorbed much better than B12 in meat, "
@@ -1449,28 +1608,14 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
                    "supplement is the simplest route [IOM p.306, p.342].")
         if len(supplements):
             out.append(_supplement_sentence(supplements, status, first=True))
-    if no_if and child:
-        names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
-                       if CONDITIONS[c].if_factor == 0.0])
-        out.append(f"With {names}, a child's B12 must be managed by a paediatrician; no "
-                   "food plan or dose is suggested here.")
-    elif no_if:
-        names = _join([CONDITIONS[c].label.lower() for c in profile.conditions
-                       if CONDITIONS[c].if_factor == 0.0])
-        lead = ("so there is no food plan: " if status == "needs_clinician" else "")
-        out.append(f"With {names}, B12 must be managed under a clinician. Without intrinsic "
-                   "factor, food and ordinary fortified foods cannot make up a shortfall, "
-                   f"{lead}only high-dose oral B12 (1000–2000 µg a day, about 1 % absorbed "
-                   "passively) or injections work.")
     if status == "plan_found" and after is not None:
         parts = _chosen_words(additions)
         out.append(
             f"Least change that meets your {line_name}: add {_join(parts)}, every day. You "
-            f"would absorb about {_ug(after.summary['absorbed_ug_per_day'])} a day.")
+            f"would absorb about {_ug(after.summary['absorbed_ug_per_day'])} a day "
+            f"({after.summary['verdict_label']}).")
         if len({m for m in additions["meal"]}) > 1:
-            out.append("The servings are spread over meals on purpose: each meal's absorption "
-                       "saturates (about 1.5–2 µg of B12 per meal is handled), so B12 split "
-                       "across meals 4–6 hours apart gives more than the same amount at once.")
+            out.append(_SPREAD_WHY)
     if status == "no_food_plan":
         if constraint == "max_servings":
             out.append("With at most 0 added servings a day there is no food plan to make; "
@@ -1483,29 +1628,38 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
             out.append(f"No combination of up to {max_k} added servings a day of the ranked "
                        f"foods reaches your {line_name}; a supplement is the simpler route "
                        "(options below).")
-    if status != "meets_goal" and len(singles) and status != "needs_clinician":
+    if status != Verdict.MEETS_GOAL.value and len(singles) and not clinician:
         for i, r in enumerate(singles.itertuples(index=False)):
             lead = "Best single change" if i == 0 else "Also good"
-            enough = " — enough on its own." if r.reaches_goal else "."
+            enough = f" — enough on its own ({Verdict(r.verdict).label})." \
+                if r.reaches_goal else "."
             out.append(f"{lead}: {r.serving} {r.description} at {r.meal}, every day "
                        f"(+{_ug(r.absorbed_gain_ug)} absorbed a day){enough}")
     if len(moves) and moves["absorbed_gain_ug"].iloc[0] >= MOVE_MESSAGE_UG:
         m = moves.iloc[0]
-        out.append(f"Spreading matters: moving the {m['description']} from {m['from_meal']} to "
-                   f"{m['to_meal']} adds {_ug(m['absorbed_gain_ug'])} absorbed a day, because "
-                   "absorption saturates within a meal.")
+        out.append(f"Timing matters: moving the {m['description']} from {m['from_meal']} to "
+                   f"{m['to_meal']} adds {_ug(m['absorbed_gain_ug'])} absorbed a day. "
+                   + _SPREAD_WHY)
 
-    if profile.diet == "vegan" and len(check) and status != "needs_clinician":
-        names = _join([str(d) for d in check["description"].head(2)])
-        out.append(f"Some fortified foods, such as {names}, may suit you but their vegan "
+    if profile.diet == "vegan" and len(check) and not clinician:
+        names_ = _join([str(d) for d in check["description"].head(2)])
+        out.append(f"Some fortified foods, such as {names_}, may suit you but their vegan "
                    "status could not be verified: check the label. They are never used in the "
                    "least-change plan.")
-    if len(supplements) and status != "meets_goal" and not lead_cryst:
+    if len(supplements) and status != Verdict.MEETS_GOAL.value and not lead_cryst:
         out.append(_supplement_sentence(supplements, status))
     if len(supplements):
         out.append("No upper limit has been set for B12 [IOM p.306] [EFSA-15]; the UK guidance "
                    "level is 2000 µg a day from supplements [EVM-03].")
     return out
+
+
+#: Why B12 spread over the day absorbs better, by the model of
+#: :func:`planner.absorption.absorbed_doses` [IOM p.308].
+_SPREAD_WHY = ("B12 taken close together shares the intrinsic-factor receptors, which "
+               "recover gradually over about 6 hours after each intake (Heyssel 1966) "
+               "[IOM p.308], so the same B12 spread over meals further apart is absorbed "
+               "better.")
 
 
 def _chosen_words(additions: pd.DataFrame) -> list[str]:
@@ -1514,16 +1668,19 @@ def _chosen_words(additions: pd.DataFrame) -> list[str]:
 
 
 def _supplement_sentence(sup: pd.DataFrame, status: str, first: bool = False) -> str:
+    """The regimens in one sentence: each oral one with its absorbed gain and the plan's
+    verdict label with it; under a clinician, only the modelled figure (no verdict)."""
+    clinician = status == Verdict.NEEDS_CLINICIAN.value
     parts = []
     for r in sup.itertuples(index=False):
         if r.route == "injection":
             parts.append(f"{r.dose_ug:g} µg {r.label}")
             continue
-        ok = "meets" if bool(r.meets_target) else "does not meet"
+        with_it = "" if clinician else f"; with it: {Verdict(r.verdict).label}"
         parts.append(f"{r.dose_ug:g} µg {r.label} (+{_ug(r.supplement_absorbed_ug_per_day)} "
-                     f"absorbed a day; {ok} the goal line)")
-    lead = "Options, under a clinician" if status == "needs_clinician" else \
-        "Or take a supplement" if not first else "Take a supplement"
+                     f"absorbed a day{with_it})")
+    lead = ("The usual regimens, as information for the conversation with your clinician"
+            if clinician else "Or take a supplement" if not first else "Take a supplement")
     return f"{lead}: " + "; ".join(parts) + "."
 
 

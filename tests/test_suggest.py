@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from planner.absorption import absorbed_crystalline, params_for
+from planner.absorption import CONDITIONS, absorbed_crystalline, params_for
 from planner.errors import InputError
 from planner.evaluate import evaluate
+from planner.labs import interpret_labs, treatment_information
 from planner.plan import empty_plan
 from planner.profile import Profile
 from planner.schema import DIET_ORDER
@@ -24,6 +25,7 @@ from planner.suggest import (
     pick_serving,
     suggest,
 )
+from planner.verdicts import VERDICTS, Verdict
 
 ISSUE_STRENGTHS = {10, 25, 50, 100, 250, 500, 1000, 2000, 2500, 5000}
 
@@ -366,11 +368,16 @@ def test_supplement_absorbed_matches_absorption_model(foods, profile, regimens):
 
 
 def test_weekly_supplement_matches_evaluate(foods):
-    """Weekly: one dose in the 7 days; the table gives the same within a meal's competition."""
+    """Weekly and twice a week: scored on the days the regimen puts a dose, so the table
+    gives exactly what evaluate gives (it used to be n/7 of a daily dose, within 0.05)."""
     r = suggest(vegan_week(), VEGAN, foods)
-    weekly = r.supplements[r.supplements["regimen"] == "weekly"].iloc[0]
-    s = evaluate(r.plan_with_supplement("weekly"), VEGAN, foods).summary
-    assert s["absorbed_ug_per_day"] == pytest.approx(weekly["absorbed_ug_per_day"], abs=0.05)
+    for name in ("weekly", "twice_weekly"):
+        row = r.supplements[r.supplements["regimen"] == name].iloc[0]
+        plan = r.plan_with_supplement(name)
+        n_doses = int(plan["food_id"].str.startswith("supplement:").sum())
+        assert n_doses == (1 if name == "weekly" else 2)
+        s = evaluate(plan, VEGAN, foods).summary
+        assert s["absorbed_ug_per_day"] == pytest.approx(row["absorbed_ug_per_day"], abs=1e-9)
 
 
 def test_supplement_is_smallest_shelf_strength_meeting_the_goal(foods):
@@ -388,35 +395,73 @@ def test_supplement_is_smallest_shelf_strength_meeting_the_goal(foods):
     assert evaluate(r.plan_with_supplement("daily"), profile, foods).summary["meets_target"]
 
 
-@pytest.mark.parametrize("condition", ["pernicious_anemia", "bariatric_surgery",
-                                       "ileal_resection"])
-def test_no_intrinsic_factor_only_high_dose_under_clinician(foods, condition):
+def _with_each_oral(r: Suggestion, profile: Profile, foods) -> list[tuple[pd.Series, dict]]:
+    """Each oral regimen row and evaluate's summary of the plan with it."""
+    so = r.supplement_options()
+    out = []
+    for i in range(len(r.supplements)):
+        row = r.supplements.iloc[i]
+        if row["route"] != "oral":
+            continue
+        rows = so[so["option"] == i].drop(columns=["option", "title", "detail"])
+        assert len(rows), f"no plan rows for regimen {i}"
+        plan = pd.concat([r.before_plan, rows], ignore_index=True)
+        out.append((row, evaluate(plan, profile, foods).summary))
+    return out
+
+
+@pytest.mark.parametrize("condition, oral_doses", [
+    ("pernicious_anemia", {1000.0, 2000.0}),  # [KUZMINSKI-98] [CHAN-16]
+    ("ileal_resection", {1000.0, 2000.0}),
+    ("bariatric_surgery", {500.0}),  # ASMBS 350-500 µg a day: the shelf strength in range
+])
+def test_no_intrinsic_factor_only_regimens_under_clinician(foods, condition, oral_doses):
+    """Issue 11: needs_clinician whatever the intake; the usual regimens (bariatric: ASMBS
+    350–500 µg a day or 1000 µg a month by injection, not 1000–2000 µg), scored with the
+    dose model: with food around, passive absorption is between 0.5 % and 1 % [IOM p.310],
+    and the figure shown is evaluate's for the plan with that regimen."""
     profile = Profile(age=45, sex="female", diet="vegan", conditions=[condition])
     r = suggest(vegan_week(), profile, foods)
-    assert r.status == "needs_clinician"
-    assert r.additions.empty and r.foods.empty
+    assert r.status == "needs_clinician" and r.verdict == "needs_clinician"
+    assert r.additions.empty and r.foods.empty and r.single_changes.empty and r.moves.empty
     oral = r.supplements[r.supplements["route"] == "oral"]
-    assert set(oral["dose_ug"]) == {1000.0, 2000.0}
+    assert set(oral["dose_ug"]) == oral_doses
     assert (oral["frequency_per_week"] == 7).all()
-    assert (r.supplements["route"] == "injection").any()
-    params = params_for([condition])
+    inj = r.supplements[r.supplements["route"] == "injection"]
+    assert list(inj["dose_ug"]) == [1000.0]
+    assert math.isnan(inj["absorbed_ug_per_day"].iloc[0]) and pd.isna(inj["meets_target"].iloc[0])
     base = r.before.summary["absorbed_ug_per_day"]
-    for row in oral.itertuples(index=False):  # passive only: 1 % of the dose, any meal
-        expected = float(absorbed_crystalline(row.dose_ug, params))
-        assert row.supplement_absorbed_ug_per_day == pytest.approx(expected)
-        assert row.absorbed_ug_per_day == pytest.approx(base + expected)
-    inj = r.supplements[r.supplements["route"] == "injection"].iloc[0]
-    assert math.isnan(inj["absorbed_ug_per_day"]) and pd.isna(inj["meets_target"])
-    assert any("clinician" in m for m in r.messages)
+    checked = _with_each_oral(r, profile, foods)
+    assert len(checked) == len(oral_doses)
+    for row, s in checked:
+        assert s["absorbed_ug_per_day"] == pytest.approx(row["absorbed_ug_per_day"], abs=1e-9)
+        assert row["absorbed_ug_per_day"] == pytest.approx(
+            base + row["supplement_absorbed_ug_per_day"], abs=1e-12)
+        assert 0.005 * row["dose_ug"] - 1e-9 <= row["supplement_absorbed_ug_per_day"] \
+            <= 0.01 * row["dose_ug"] + 1e-9
+        assert s["verdict"] == "needs_clinician"
+    # the condition's own message (planner.absorption.CONDITIONS), not a second copy
+    assert CONDITIONS[condition].message in r.messages
+    assert r.before.summary["clinician"]["message"] in " ".join(r.messages)
+    # bariatric: ASMBS only; never "1000–2000 µg" beside it (the contradiction of issue 11)
+    assert ("1000–2000" in " ".join(r.messages)) == (condition != "bariatric_surgery")
     with pytest.raises(InputError):
         r.plan_with_supplement("injection_monthly")
 
 
 def test_nitrous_oxide_seek_care_first(foods):
+    """Issue 11: nitrous oxide is needs_clinician whatever the intake; more B12 cannot
+    compensate, so no food plan and no self-chosen supplement is offered."""
     profile = Profile(age=25, sex="male", diet="omnivore", conditions=["nitrous_oxide"])
     r = suggest(vegan_week(), profile, foods)
     assert r.urgent
+    assert r.messages[0] == CONDITIONS["nitrous_oxide"].message
     assert "medical care now" in r.messages[0]
+    assert r.status == "needs_clinician"
+    assert r.additions.empty and r.foods.empty and r.supplements.empty
+    assert r.single_changes.empty
+    assert not any(m.startswith(("Least change", "Best single change", "Or take"))
+                   for m in r.messages)
 
 
 def test_safety_notes_present(foods):
@@ -454,15 +499,18 @@ def test_spreading_message_matches_evaluate(foods):
     base = evaluate(plan, VEGAN, foods).summary["absorbed_ug_per_day"]
     new = evaluate(moved, VEGAN, foods).summary["absorbed_ug_per_day"]
     assert new - base == pytest.approx(best["absorbed_gain_ug"], abs=1e-9)
-    assert any("Spreading matters" in m for m in r.messages)
+    # issue 11: the reason is the gradual IF recovery over ~6 h, not a 4-hour event
+    assert any(m.startswith("Timing matters") and "6 hours" in m for m in r.messages)
+    assert not any("4–6 hours apart" in m for m in r.messages)
 
 
 def test_servings_are_spread_over_meals(foods):
     """Two servings of one fortified food go to two meals, not one (saturation)."""
     r = suggest(vegan_week(), PREGNANT_VEGAN, foods)
     first = r.additions[r.additions["day"] == 1]
-    if len(first) >= 2:
-        assert first["meal"].nunique() == len(first)
+    assert len(first) >= 2, "the pregnant vegan's week needs two servings a day"
+    assert first["meal"].nunique() == len(first)
+    assert any("recover gradually over about 6 hours" in m for m in r.messages)
 
 
 # -- servings ----------------------------------------------------------------------------------
@@ -508,15 +556,20 @@ def test_result_type_and_columns(foods):
 
 
 def test_clinician_message_even_when_treated(foods):
-    """Pernicious anaemia already treated with 1000 µg a day: meets the goal, no additions,
-    and still the clinician message."""
+    """Pernicious anaemia already treated with 1000 µg a day: issue 11 makes the verdict
+    needs_clinician whatever the intake (it used to be meets_goal), so no additions, no
+    "meets your goal" claim, and the absorbed figure beside the usual regimens."""
     profile = Profile(age=60, sex="female", diet="vegan", conditions=["pernicious_anemia"])
     plan = vegan_week()
     pills = pd.DataFrame({"day": range(1, 8), "meal": "breakfast",
                           "food_id": "supplement:cyanocobalamin", "dose_ug": 1000.0})
     r = suggest(pd.concat([plan, pills], ignore_index=True), profile, foods)
-    assert r.status == "meets_goal" and r.additions.empty
+    s = r.before.summary
+    assert s["verdict"] == "needs_clinician" and s["absorbed_ug_per_day"] > 1.5
+    assert r.status == "needs_clinician" and r.additions.empty and r.after is None
+    assert s["clinician"]["message"] in " ".join(r.messages)
     assert any("clinician" in m for m in r.messages)
+    assert not any("already meets" in m or "No additions" in m for m in r.messages)
 
 
 def test_infant_is_referred_to_a_paediatrician(foods):
@@ -693,3 +746,97 @@ def test_saved_nutritional_yeast_from_a_label_is_suggested(foods):
     top = r.foods[r.foods["food_id"] == row["food_id"]]
     assert len(top) == 1 and top["family"].iloc[0] == "your saved food"
     assert bool(top["crystalline"].iloc[0])
+
+
+# -- issue 11: the verdict vocabulary in the suggestions ----------------------------------------
+@pytest.mark.parametrize("authority", ["EFSA", "D-A-CH"])
+@pytest.mark.parametrize("goal", ["target", "requirement"])
+def test_ai_only_authority_aims_at_the_goal_line(foods, authority, goal):
+    """EFSA and D-A-CH publish only an AI: no requirement line (NaN), so both goals aim at
+    the AI's absorbed equivalent, and nothing is called "adequate" from a NaN line."""
+    profile = Profile(age=30, sex="female", diet="vegan", authority=authority)
+    r = suggest(vegan_week(), profile, foods, goal=goal)
+    s = r.before.summary
+    assert s["requirement_absorbed_ug"] is None and s["verdict"] == "below_ai"
+    assert r.goal == "target"
+    assert r.goal_absorbed_ug == pytest.approx(s["target_absorbed_ug"])
+    assert r.status == "plan_found"
+    after = evaluate(r.plan, profile, foods).summary
+    assert after["verdict"] == "meets_goal"
+    oral = r.supplements[r.supplements["route"] == "oral"]
+    assert len(oral) and not oral["adequate"].astype(bool).any()
+    for row, s_with in _with_each_oral(r, profile, foods):
+        assert row["verdict"] == s_with["verdict"]
+    text = " ".join(r.messages)
+    assert VERDICTS[Verdict.BELOW_AI].label in r.messages[0]
+    assert VERDICTS[Verdict.BELOW_AI].explanation in text
+    assert VERDICTS[Verdict.ADEQUATE].label not in text
+
+
+def test_messages_and_tables_use_the_verdict_vocabulary(foods):
+    """Every verdict shown is a Verdict key and its label, and agrees with evaluate."""
+    r = suggest(vegan_week(), VEGAN, foods)
+    assert r.verdict == r.before.summary["verdict"] == "below_requirement"
+    assert r.messages[0].startswith(Verdict.BELOW_REQUIREMENT.label + ":")
+    assert r.after is not None
+    assert f"({r.after.summary['verdict_label']})" in " ".join(r.messages)
+    assert set(r.supplements["verdict"]) <= {v.value for v in Verdict}
+    checked = _with_each_oral(r, VEGAN, foods)
+    assert len(checked) == 3  # daily, twice a week, weekly
+    for row, s in checked:
+        assert row["verdict"] == s["verdict"]
+        assert f"with it: {Verdict(s['verdict']).label}" in " ".join(r.messages)
+    singles = r.single_changes
+    assert len(singles) >= 2
+    for row in singles.itertuples(index=False):
+        add = pd.DataFrame({"day": range(1, 8), "meal": row.meal, "food_id": row.food_id,
+                            "grams": float(r.foods.set_index("food_id").loc[row.food_id,
+                                                                            "serving_g"])})
+        s = evaluate(pd.concat([vegan_week(), add], ignore_index=True), VEGAN, foods).summary
+        assert s["absorbed_ug_per_day"] == pytest.approx(row.absorbed_ug_per_day, abs=1e-9)
+        assert row.verdict == s["verdict"]
+
+
+# -- issue 15 point 3: a likely deficiency is a treatment question --------------------------------
+def test_labs_deficiency_likely_give_treatment_information(foods):
+    labs = interpret_labs(total_b12=(150, "ng/L"))  # < 180 ng/L: NICE NG239
+    assert labs.category == "deficiency_likely"
+    r = suggest(vegan_week(), VEGAN, foods, labs)
+    expected = treatment_information(labs, profile=VEGAN)
+    assert r.treatment is not None and r.treatment.applies
+    assert list(r.treatment.regimens["option"]) == list(expected.regimens["option"])
+    # never maintenance doses on their own
+    assert r.supplements.empty and r.supplement_options().empty
+    text = " ".join(r.messages)
+    for m in expected.messages:
+        assert m in r.messages
+    assert "1000–2000 µg a day" in text and "injections" in text.lower()
+    # the diet plan is for afterwards, and it comes after the treatment information
+    after = next(i for i, m in enumerate(r.messages) if m.startswith("The diet plan is for "
+                                                                        "afterwards"))
+    plan_msg = next(i for i, m in enumerate(r.messages) if m.startswith("Least change"))
+    assert after < plan_msg
+    assert r.status == "plan_found"  # the food plan is still there, for afterwards
+
+
+def test_labs_with_malabsorption_say_lifelong(foods):
+    labs = interpret_labs(total_b12=(150, "ng/L"))
+    profile = Profile(age=45, sex="female", diet="vegan", conditions=["pernicious_anemia"])
+    r = suggest(vegan_week(), profile, foods, labs=labs)
+    assert "Lifelong treatment" in set(r.treatment.regimens["option"])
+    assert any("usually lifelong" in m for m in r.messages)
+    assert r.supplements.empty and r.status == "needs_clinician"
+
+
+def test_labs_not_likely_keep_the_maintenance_options(foods):
+    labs = interpret_labs(total_b12=(500, "ng/L"))
+    assert labs.category == "deficiency_unlikely"
+    r = suggest(vegan_week(), VEGAN, foods, labs=labs)
+    assert r.treatment is not None and not r.treatment.applies
+    assert set(r.supplements["regimen"]) == {"daily", "twice_weekly", "weekly"}
+    assert not any("diet plan is for afterwards" in m for m in r.messages)
+
+
+def test_labs_must_be_an_interpretation(foods):
+    with pytest.raises(InputError, match="interpret_labs"):
+        suggest(vegan_week(), VEGAN, foods, labs={"total_b12": 150})
