@@ -778,7 +778,8 @@ class TreatmentInformation:
     Attributes
     ----------
     applies : bool
-        True when the results make deficiency likely; otherwise everything is empty.
+        True when the results make deficiency likely, or with neurological symptoms
+        and no result that makes it unlikely; otherwise everything is empty.
     messages : list of str
         Plain sentences, most important first (never a prescription).
     regimens : pandas.DataFrame
@@ -786,6 +787,9 @@ class TreatmentInformation:
     urgent : bool
         Neurological symptoms: see a doctor now.
     sources : tuple of str
+    basis : str
+        ``"labs"`` (the results make deficiency likely), ``"symptoms"`` (neurological
+        symptoms without such results) or ``""`` (does not apply).
     """
 
     applies: bool
@@ -793,21 +797,23 @@ class TreatmentInformation:
     regimens: pd.DataFrame
     urgent: bool = False
     sources: tuple[str, ...] = ()
+    basis: str = ""
 
 
 def treatment_information(
-    labs: LabInterpretation,
+    labs: LabInterpretation | None,
     symptoms: object = (),
     *,
     risk_factors: object = (),
     profile: object = None,
 ) -> TreatmentInformation:
-    """The treatment regimens a clinician may offer, when the results make deficiency likely.
+    """The treatment regimens a clinician may offer, when the results make deficiency likely
+    or neurological symptoms need a clinician before results rule it out.
 
     Parameters
     ----------
-    labs : LabInterpretation
-        From :func:`interpret_labs`.
+    labs : LabInterpretation or None
+        From :func:`interpret_labs`; None when there are no results yet.
     symptoms : iterable of str or SymptomAssessment
         Symptom keys (see :func:`planner.symptoms.load_symptoms`) or an assessment.
     risk_factors : iterable of str
@@ -821,7 +827,10 @@ def treatment_information(
     -------
     TreatmentInformation
         ``applies`` False (and nothing else) unless ``labs.category`` is
-        ``deficiency_likely``. Otherwise oral 1000–2000 µg a day, injections (urgently
+        ``deficiency_likely``, or there are neurological symptoms and no result says
+        deficiency is unlikely (``labs`` None or ``indeterminate``: a doctor does not
+        delay treatment when the clinical picture is strong [BCSH]; ``basis``
+        "symptoms"). Otherwise oral 1000–2000 µg a day, injections (urgently
         with neurological symptoms) and lifelong treatment where the cause is
         malabsorption, each with its source, and the message that the diet plan is for
         afterwards: a diet does not treat a deficiency.
@@ -831,8 +840,8 @@ def treatment_information(
     InputError
         ``labs`` is not a :class:`LabInterpretation`; unknown symptoms or risk factors.
     """
-    if not isinstance(labs, LabInterpretation):
-        raise InputError(f"labs must be the result of planner.interpret_labs, not "
+    if labs is not None and not isinstance(labs, LabInterpretation):
+        raise InputError(f"labs must be the result of planner.interpret_labs or None, not "
                          f"{type(labs).__name__}.")
     if isinstance(symptoms, SymptomAssessment):
         assessment = symptoms
@@ -844,14 +853,27 @@ def treatment_information(
         assessment = assess_symptoms(
             symptoms, tuple(normalise_risk_factors(risk_factors)) + tuple(extra))
     empty = pd.DataFrame(columns=list(REGIMEN_COLUMNS))
-    if not labs.deficiency_likely:
-        return TreatmentInformation(applies=False, messages=[], regimens=empty)
     urgent = bool(assessment.neurological)
-    messages = [
-        "By NICE NG239 these results make B12 deficiency likely. What follows is "
-        "information for the conversation with your doctor, not a prescription: the doctor "
-        "chooses the treatment after looking for the cause."]
-    sources = ["[NICE-NG239]"]
+    likely = labs is not None and labs.deficiency_likely
+    by_symptoms = urgent and not likely and (labs is None
+                                             or labs.category == "indeterminate")
+    if not likely and not by_symptoms:
+        return TreatmentInformation(applies=False, messages=[], regimens=empty)
+    if likely:
+        messages = [
+            "By NICE NG239 these results make B12 deficiency likely. What follows is "
+            "information for the conversation with your doctor, not a prescription: the "
+            "doctor chooses the treatment after looking for the cause."]
+        sources = ["[NICE-NG239]"]
+    else:
+        messages = [
+            ("No blood result here shows B12 deficiency yet" if labs is not None else
+             "There are no blood results yet") + ", but neurological symptoms should not "
+            "wait for them: when the clinical picture is strong a doctor does not delay "
+            "treatment. Have the blood taken first, since B12 taken before the test can "
+            "make the results look normal. What follows is information for that "
+            "conversation, not a prescription."]
+        sources = ["[BCSH] [NICE-NG239] [BNSSG-24] [KUZMINSKI-98]"]
     if urgent:
         messages.append("With neurological symptoms treatment is urgent and usually starts "
                         "with injections: see a doctor now; nerve damage can become "
@@ -864,7 +886,8 @@ def treatment_information(
                         "for children: a paediatrician decides a child's treatment.")
         messages.append(_DIET_AFTER)
         return TreatmentInformation(applies=True, messages=messages, regimens=empty,
-                                    urgent=urgent, sources=_tags(sources + ["[PULSE-24]"]))
+                                    urgent=urgent, sources=_tags(sources + ["[PULSE-24]"]),
+                                    basis="labs" if likely else "symptoms")
     malabsorption = [k for k in assessment.risk_factors if k in MALABSORPTION_CAUSES]
     rows = [_INJECTION, _ORAL] if urgent else [_ORAL, _INJECTION]
     if malabsorption:
@@ -876,7 +899,8 @@ def treatment_information(
     regimens = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
     sources += list(regimens["source"]) + ["[PULSE-24]"]
     return TreatmentInformation(applies=True, messages=messages, regimens=regimens,
-                                urgent=urgent, sources=_tags(sources))
+                                urgent=urgent, sources=_tags(sources),
+                                basis="labs" if likely else "symptoms")
 
 
 _DIET_AFTER = ("The diet plan is for afterwards: once treatment has restored B12, a plan "
