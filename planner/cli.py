@@ -583,7 +583,6 @@ def _lab_values(args: argparse.Namespace) -> dict[str, Any]:
 def _labs(args: argparse.Namespace) -> int:
     """Read blood results by NICE NG239: category, findings, next steps, caveats."""
     from planner.labs import as_dict, findings_as_text, interpret_labs
-
     from planner.profile import Profile
 
     profile = Profile(age=args.age) if args.age is not None else None
