@@ -206,7 +206,9 @@ class Profile:
 
     @property
     def needs_clinician(self) -> tuple[str, ...]:
-        """Conditions that make the verdict ``needs_clinician`` (empty when none)."""
+        """Conditions that make the verdict ``needs_clinician`` (empty when none).
+        Neurological symptoms do too (:attr:`symptom_assessment`); the verdict code
+        asks :func:`planner.evaluate.needs_clinician` for both."""
         return clinician_conditions(self.conditions)
 
     @property
