@@ -122,27 +122,38 @@ def test_saved_profile_with_an_unknown_symptom_is_moved_aside():
 
 
 # -- the verdict, symptom by symptom ------------------------------------------------------
-@pytest.mark.parametrize("symptom", list(NEURO))
-def test_each_symptom_effect_on_the_verdict(symptom):
-    """Neurological: needs_clinician with the urgent words of assess_symptoms (one copy);
-    others: the plan's own verdict and a flag suggesting a blood test."""
-    plain = evaluate(PLAN, Profile(age=40)).summary
-    assert plain["verdict"] == "meets_goal"
+NEURO_KEYS = [k for k, n in NEURO.items() if n]
+OTHER_KEYS = [k for k, n in NEURO.items() if not n]
+
+
+def test_the_plan_alone_meets_the_goal():
+    s = evaluate(PLAN, Profile(age=40)).summary
+    assert s["verdict"] == "meets_goal" and s["clinician"] is None
+
+
+@pytest.mark.parametrize("symptom", NEURO_KEYS)
+def test_each_neurological_symptom_needs_a_clinician(symptom):
+    """needs_clinician, with the urgent words of assess_symptoms (one copy)."""
     s = evaluate(PLAN, Profile(age=40, symptoms=(symptom,), risk_factors=())).summary
     flags = {f["code"]: f for f in s["flags"]}
     words = assess_symptoms((symptom,)).messages[0]
-    if NEURO[symptom]:
-        assert s["verdict"] == "needs_clinician" and not s["adequate"]
-        assert flags["symptoms_urgent"]["severity"] == "urgent"
-        assert words in flags["symptoms_urgent"]["message"]
-        assert "permanent" in words and "do not wait" in words
-        assert words in s["clinician"]["message"]
-        assert s["clinician"]["symptoms"] == [symptom]
-    else:
-        assert s["verdict"] == "meets_goal"
-        assert flags["symptoms_test"]["severity"] == "info"
-        assert "blood test" in flags["symptoms_test"]["message"]
-        assert s["clinician"] is None
+    assert "permanent" in words and "do not wait" in words
+    assert s["verdict"] == "needs_clinician" and not s["adequate"]
+    assert flags["symptoms_urgent"]["severity"] == "urgent"
+    assert words in flags["symptoms_urgent"]["message"]
+    assert words in s["clinician"]["message"]
+    assert s["clinician"]["symptoms"] == [symptom]
+    assert "symptoms_test" not in flags
+
+
+@pytest.mark.parametrize("symptom", OTHER_KEYS)
+def test_each_other_symptom_keeps_the_verdict_and_suggests_a_test(symptom):
+    s = evaluate(PLAN, Profile(age=40, symptoms=(symptom,), risk_factors=())).summary
+    flags = {f["code"]: f for f in s["flags"]}
+    assert s["verdict"] == "meets_goal" and s["clinician"] is None
+    assert flags["symptoms_test"]["severity"] == "info"
+    assert "blood test" in flags["symptoms_test"]["message"]
+    assert "symptoms_urgent" not in flags
 
 
 @pytest.mark.parametrize("profile, severity", [
@@ -158,8 +169,13 @@ def test_risk_factors_make_the_blood_test_flag_a_warning(profile, severity):
     s = evaluate(PLAN, Profile(**profile)).summary
     flag = {f["code"]: f for f in s["flags"]}["symptoms_test"]
     assert flag["severity"] == severity
-    if profile["age"] >= OLDER_RISK_AGE_YEARS and len(profile) == 2:
-        assert "[BAIK-99]" in flag["source"]
+
+
+def test_age_60_warning_names_its_sources():
+    s = evaluate(PLAN, Profile(age=OLDER_RISK_AGE_YEARS, symptoms=("fatigue",))).summary
+    flag = {f["code"]: f for f in s["flags"]}["symptoms_test"]
+    assert "[BAIK-99]" in flag["source"] and "[ALLEN-09]" in flag["source"]
+    assert "over 60" in flag["message"]
 
 
 def test_symptom_after_nitrous_oxide_is_urgent_too():
@@ -378,18 +394,23 @@ def test_labs_help_documents_the_exit_codes(capsys):
     assert "0 deficiency_unlikely" in out and "1 indeterminate or deficiency_likely" in out
 
 
-@pytest.mark.parametrize("symptom", list(NEURO))
-def test_cli_symptom_sets_the_verdict_and_exit_code(capsys, symptom):
+def test_cli_plan_alone_is_ok(capsys):
     code, out, _ = run(capsys, "evaluate", OMNIVORE, "--age", "40", "--format", "json")
     assert code == 0 and json.loads(out)["verdict"] in ("meets_goal", "adequate")
-    code, out, _ = run(capsys, "evaluate", OMNIVORE, "--age", "40", "--symptom", symptom,
+
+
+@pytest.mark.parametrize("symptoms, verdicts, exit_code", [
+    *[([k], {"needs_clinician"}, 1) for k in NEURO_KEYS],
+    *[([k], {"meets_goal", "adequate"}, 0) for k in OTHER_KEYS],
+    (["fatigue,numbness"], {"needs_clinician"}, 1),
+])
+def test_cli_symptom_sets_the_verdict_and_exit_code(capsys, symptoms, verdicts, exit_code):
+    argv = [a for k in symptoms for a in ("--symptom", k)]
+    code, out, _ = run(capsys, "evaluate", OMNIVORE, "--age", "40", *argv,
                        "--risk-factor", "none", "--format", "json")
     data = json.loads(out)
+    assert code == exit_code and data["verdict"] in verdicts
     assert data["summary"]["risk_factors_unasked"] == []
-    if NEURO[symptom]:
-        assert code == 1 and data["verdict"] == "needs_clinician"
-    else:
-        assert code == 0 and data["verdict"] in ("meets_goal", "adequate")
 
 
 def test_cli_also_tell_us_hint(capsys):
