@@ -37,6 +37,8 @@ from planner.labs import (
     LabInterpretation,
     TreatmentInformation,
     interpret_labs,
+    lab_history,
+    normalise_lab_results,
     parse_lab_value,
     treatment_information,
 )
@@ -54,8 +56,10 @@ from planner.report import write_report
 from planner.saved_plans import (
     delete_saved_plan,
     list_saved_plans,
+    load_lab_results,
     load_profile,
     load_saved_plan,
+    save_lab_results,
     save_plan,
     save_profile,
 )
@@ -75,6 +79,7 @@ from planner.symptoms import (
     assess_symptoms,
     load_risk_factors,
     load_symptoms,
+    unasked_risk_factors,
 )
 from planner.userfoods import (
     UserFoodsWarning,
@@ -132,9 +137,11 @@ __all__ = [
     "evaluate_many",
     "evaluate_many_dask",
     "interpret_labs",
+    "lab_history",
     "initial_store_estimate",
     "label_food",
     "list_saved_plans",
+    "load_lab_results",
     "load_profile",
     "load_saved_plan",
     "load_foods",
@@ -142,6 +149,7 @@ __all__ = [
     "load_risk_factors",
     "load_supplements",
     "load_symptoms",
+    "normalise_lab_results",
     "params_for",
     "parse_lab_value",
     "plan_from_csv",
@@ -150,6 +158,7 @@ __all__ = [
     "read_diaries_xpt",
     "read_user_foods",
     "recommended_intake",
+    "save_lab_results",
     "save_plan",
     "save_profile",
     "save_user_food",
@@ -157,6 +166,7 @@ __all__ = [
     "store_turnover",
     "suggest",
     "treatment_information",
+    "unasked_risk_factors",
     "user_food_messages",
     "validate_plan",
     "write_report",

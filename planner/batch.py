@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from planner.absorption import (
+    CONDITIONS,
     AbsorptionParams,
     DoseLoads,
     absorbed_from_loads,
@@ -49,6 +50,7 @@ from planner.recommendations import (
     recommended_intake,
 )
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, SUPPLEMENT_PREFIX
+from planner.symptoms import assess_symptoms, normalise_risk_factors, normalise_symptoms
 from planner.verdicts import Verdict, decide_many
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,12 +187,31 @@ def _bool_value(v: object, name: str) -> bool:
     raise InputError(f"{name} must be true or false, not {v!r}")
 
 
-def _conditions_value(v: object) -> tuple[str, ...]:
+def _names_cell(v: object) -> object:
+    """A ``;``-separated cell (or a list) as a list of names; blank → empty."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ()
+        return []
     if isinstance(v, str):
-        return normalise_conditions([c for c in v.split(";") if c.strip()])
-    return normalise_conditions(v)
+        return [c for c in v.split(";") if c.strip()]
+    return v
+
+
+def _conditions_value(v: object) -> tuple[str, ...]:
+    return normalise_conditions(_names_cell(v))
+
+
+def _person_facts(conditions: object, symptoms: object,
+                  risk_factors: object) -> tuple[tuple[str, ...], bool]:
+    """(conditions, symptoms need a clinician) as :class:`planner.Profile` reads them:
+    risk factors that are conditions join ``conditions``; the symptom assessment is
+    :func:`planner.symptoms.assess_symptoms`'s."""
+    conds = _conditions_value(conditions)
+    risk = normalise_risk_factors(_names_cell(risk_factors))
+    conds = normalise_conditions(conds + tuple(r for r in risk if r in CONDITIONS))
+    sym = normalise_symptoms(_names_cell(symptoms))
+    if not sym:
+        return conds, False
+    return conds, assess_symptoms(sym, normalise_risk_factors(conds + risk)).needs_clinician
 
 
 class _People:
@@ -203,7 +224,7 @@ class _People:
             raise InputError(
                 "The profile table is missing column(s) " + ", ".join(missing)
                 + ". Needed: person_id, age, diet; optional: sex, pregnant, lactating, "
-                "conditions (';'-separated), authority, days."
+                "conditions, symptoms, risk_factors (';'-separated), authority, days."
             )
         n = len(p)
         ids = p["person_id"]
@@ -269,22 +290,33 @@ class _People:
             if bad.any():
                 problems.append(f"person_id {who(bad)}: {name} is only valid for ages "
                                 f"{lo:g} to {hi:g}.")
-        # conditions → absorption parameter groups
-        if "conditions" in p.columns:
-            col = p["conditions"]
-            if col.dtype == object:  # cells may be lists of names
-                col = col.map(lambda v: tuple(v) if isinstance(v, list | tuple | set) else v)
-            codes, res = _map_uniques(col, _conditions_value)
+        # conditions, symptoms and risk factors → absorption parameter groups and
+        # needs_clinician (one call per distinct combination)
+        facts = [c for c in ("conditions", "symptoms", "risk_factors") if c in p.columns]
+        if facts:
+            cols = []
+            for c in ("conditions", "symptoms", "risk_factors"):
+                col = p[c] if c in p.columns else pd.Series([None] * n, dtype=object)
+                if col.dtype == object:  # cells may be lists of names
+                    col = col.map(lambda v: tuple(v) if isinstance(v, list | tuple | set)
+                                  else v)
+                cols.append(col.astype(object).where(col.notna(), None))
+            combo = pd.Series(list(zip(*cols, strict=True)), dtype=object) if n else \
+                pd.Series([], dtype=object)
+            codes, res = _map_uniques(combo, lambda t: _person_facts(*t))
             err = [i for i, r in enumerate(res) if isinstance(r, Exception)]
             for i in err:
                 problems.append(f"person_id {who(codes == i)}: {res[i]}")
-            res = [() if isinstance(r, Exception) else r for r in res]
+            res = [((), False) if isinstance(r, Exception) else r for r in res]
         else:
-            codes, res = np.zeros(n, dtype="int64"), [()]
+            codes, res = np.zeros(n, dtype="int64"), [((), False)]
+        symptom_clin = np.array([r[1] for r in res], dtype=bool)
+        res = [r[0] for r in res]
         params: list[AbsorptionParams] = []
         param_code_of: dict[AbsorptionParams, int] = {}
         per_unique = np.empty(len(res), dtype="int64")
         clin_unique = np.array([bool(clinician_conditions(c)) for c in res], dtype=bool)
+        clin_unique |= symptom_clin
         self.needs_clinician = clin_unique[codes] if n else np.zeros(0, dtype=bool)
         for i, conds in enumerate(res):  # distinct condition sets only
             prm = params_for(conds)
@@ -486,7 +518,11 @@ def evaluate_many(
     profiles : pandas.DataFrame
         One row per person: ``person_id``, ``age`` [years], ``diet``; optional
         ``sex``, ``pregnant``, ``lactating`` (true/false), ``conditions`` (names
-        separated by ``;``, e.g. ``"ppi;metformin"``), ``authority`` and ``days``
+        separated by ``;``, e.g. ``"ppi;metformin"``), ``symptoms`` and
+        ``risk_factors`` (``;``-separated keys of ``data/symptoms.csv`` and
+        ``data/risk_factors.csv``, as :class:`planner.Profile` takes them:
+        neurological symptoms make the verdict ``needs_clinician``; risk factors that
+        are conditions count as conditions), ``authority`` and ``days``
         (days to average over for that person). Blank cells take the defaults of
         :class:`planner.Profile` (sex female, not pregnant or lactating, no
         conditions, authority NASEM).

@@ -1,11 +1,13 @@
 """Command line: a thin layer that parses arguments and calls the library.
 
 ``b12-planner`` (or ``python -m planner``) has the commands ``foods search``,
-``evaluate``, ``suggest``, ``project-stores`` and ``data build|download``. Tables are
+``evaluate``, ``suggest``, ``project-stores``, ``labs``, ``report`` and
+``data build|download``. Tables are
 human-readable by default; ``--format json`` (and ``csv`` where it makes sense) is for
 scripts. Exit codes: 0 ok (for ``evaluate``: verdict ``meets_goal`` or ``adequate``), 1
 any other verdict (``below_requirement``, ``below_ai``, ``needs_clinician``;
-``evaluate`` only), 2 bad input, with a one-line ``error: ...`` on stderr and no
+``evaluate`` only; for ``labs``: 0 ``deficiency_unlikely``, 1 ``indeterminate`` or
+``deficiency_likely``), 2 bad input, with a one-line ``error: ...`` on stderr and no
 traceback. The verdicts are those of :mod:`planner.verdicts`.
 """
 
@@ -143,6 +145,29 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
                    metavar="YEARS",
                    help="years of PPI or H2-blocker use (with --condition ppi or "
                    "h2_blocker); from 2 years on the note is a warning (Lam 2013)")
+    symptoms, risks = _vocabulary()
+    g.add_argument("--symptom", action="append", default=[], metavar="NAME",
+                   help="a symptom, repeatable or comma-separated: " + symptoms
+                   + ". Neurological ones (*) make the verdict needs_clinician")
+    g.add_argument("--risk-factor", action="append", default=[], metavar="NAME",
+                   help="a risk factor for low B12, repeatable or comma-separated: " + risks
+                   + "; 'none' if none applies. --condition names count too; without "
+                   "this option the risk factors count as not asked")
+
+
+def _vocabulary() -> tuple[str, str]:
+    """The symptom and risk-factor keys for --help (neurological symptoms marked *)."""
+    from planner.errors import DataFileError
+    from planner.symptoms import load_risk_factors, load_symptoms
+
+    try:
+        sym = load_symptoms()
+        risk = load_risk_factors()
+    except DataFileError:  # --help still works; using the option reports the problem
+        return "see docs/labs.md", "see docs/labs.md"
+    symptoms = ", ".join(k + ("*" if n else "") for k, n in zip(sym["key"], sym["neurological"],
+                                                                strict=True))
+    return symptoms, ", ".join(risk["key"])
 
 
 def _conditions(values: list[str]) -> list[str]:
@@ -153,10 +178,15 @@ def _profile(args: argparse.Namespace):
     from planner.profile import Profile
 
     sex = args.sex or "female"  # Profile's default; only matters with pregnancy/lactation
+    risk: tuple[str, ...] | None = None  # not asked
+    if args.risk_factor:
+        named = _conditions(args.risk_factor)
+        risk = tuple(r for r in named if r.strip().lower() != "none")
     return Profile(age=args.age, sex=sex, diet=args.diet, pregnant=args.pregnant,
                    lactating=args.lactating, conditions=tuple(_conditions(args.condition)),
                    authority=args.authority,
-                   acid_reducer_years=getattr(args, "acid_reducer_years", None))
+                   acid_reducer_years=getattr(args, "acid_reducer_years", None),
+                   symptoms=tuple(_conditions(args.symptom)), risk_factors=risk)
 
 
 def _foods():
@@ -232,6 +262,10 @@ def _evaluation_text(name: str, ev, outlook=None) -> str:
         who += ", " + ("breastfeeding" if p.lactating else "pregnant")
     if p.conditions:
         who += ", " + ", ".join(p.conditions)
+    if p.risk_factors:
+        who += ", " + ", ".join(p.risk_factors)
+    if p.symptoms:
+        who += "; symptoms: " + ", ".join(p.symptoms)
     req = s["requirement_absorbed_ug"]
     rows = [
         ("Eaten (counted)", _ug(s["intake_ug_per_day"])),
@@ -269,6 +303,10 @@ def _evaluation_text(name: str, ev, outlook=None) -> str:
         lines += ["", "Notes:"]
         lines += [f"  [{f['severity']}] {f['message']} {f['source']}".rstrip()
                   for f in s["flags"]]
+    if s.get("risk_factors_unasked"):
+        lines += ["", "Also tell us: do any of these apply? "
+                  + ", ".join(s["risk_factors_unasked"])
+                  + " (--risk-factor NAME, or --risk-factor none)"]
     lines += ["", "Educational estimate, not medical advice."]
     return "\n".join(lines)
 
@@ -448,7 +486,7 @@ def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from planner.evaluate import evaluate
-    from planner.labs import interpret_labs, parse_lab_value
+    from planner.labs import interpret_labs
 
     try:
         from planner.report import save_report
@@ -459,10 +497,9 @@ def _report(args: argparse.Namespace) -> int:
     foods = _foods()
     plan = _read_plan(args.plan, foods)
     ev = evaluate(plan, profile, foods, days=args.days)
-    raw = {m: getattr(args, m) for m in ("total_b12", "holotc", "mma", "homocysteine")}
+    values = _lab_values(args)
     labs = None
-    if any(v is not None for v in raw.values()):
-        values = {m: parse_lab_value(v) if v is not None else None for m, v in raw.items()}
+    if any(v is not None for v in values.values()):
         labs = interpret_labs(
             **values, profile=profile, kidney_disease=args.kidney_disease or None,
             recent_b12=args.recent_b12 or None,
@@ -471,12 +508,11 @@ def _report(args: argparse.Namespace) -> int:
     if not args.no_suggestions:
         from planner.suggest import suggest
 
-        suggestions = suggest(plan, profile, foods, days=args.days)
+        suggestions = suggest(plan, profile, foods, labs=labs, days=args.days)
     name = "stdin" if args.plan == "-" else Path(args.plan).name
     try:
         pages = save_report(args.out, evaluation=ev, profile=profile, labs=labs,
-                            symptoms=_conditions(args.symptom),
-                            risk_factors=_conditions(args.risk_factor),
+                            symptoms=profile.symptoms,
                             suggestions=suggestions, plan_name=name)
     except ImportError as exc:  # pragma: no cover - depends on the installation
         print(f"error: {_one_line(exc)}", file=sys.stderr)
@@ -506,6 +542,27 @@ def _add_report(sub: Any) -> None:
     _add_profile(r)
     r.add_argument("--days", type=_whole("--days"), default=None, help="days the plan covers")
     g = r.add_argument_group("blood tests (optional)")
+    _add_lab_values(g)
+    g.add_argument("--kidney-disease", action="store_true",
+                   help="kidney disease (MMA and homocysteine rise)")
+    g.add_argument("--recent-b12", action="store_true",
+                   help="B12 supplements or injections shortly before the test")
+    g.add_argument("--oral-contraceptives", action="store_true",
+                   help="taking oral contraceptives (total B12 can read low)")
+    r.add_argument("--no-suggestions", action="store_true",
+                   help="leave the diet suggestions out (faster)")
+    r.add_argument("--out", required=True, metavar="REPORT.pdf", help="where to write the PDF")
+    r.set_defaults(func=_report)
+
+
+# -- labs -------------------------------------------------------------------------------
+#: Exit code of ``labs`` per category: 0 only when deficiency is unlikely.
+LAB_EXIT_CODES: dict[str, int] = {"deficiency_unlikely": EXIT_OK,
+                                  "indeterminate": EXIT_NOT_OK,
+                                  "deficiency_likely": EXIT_NOT_OK}
+
+
+def _add_lab_values(g: Any) -> None:
     g.add_argument("--total-b12", default=None, metavar="VALUE",
                    help="total (serum) B12, e.g. \"250 pg/mL\" or 185 (pmol/L)")
     g.add_argument("--holotc", default=None, metavar="VALUE",
@@ -514,25 +571,73 @@ def _add_report(sub: Any) -> None:
                    help="methylmalonic acid, e.g. 0.35 (umol/L) or \"350 nmol/L\"")
     g.add_argument("--homocysteine", default=None, metavar="VALUE",
                    help="total homocysteine [umol/L]")
-    g.add_argument("--kidney-disease", action="store_true",
+
+
+def _lab_values(args: argparse.Namespace) -> dict[str, Any]:
+    from planner.labs import LAB_MARKERS, parse_lab_value
+
+    return {m: parse_lab_value(getattr(args, m)) if getattr(args, m) is not None else None
+            for m in LAB_MARKERS}
+
+
+def _labs(args: argparse.Namespace) -> int:
+    """Read blood results by NICE NG239: category, findings, next steps, caveats."""
+    from planner.labs import as_dict, findings_as_text, interpret_labs
+    from planner.profile import Profile
+
+    profile = Profile(age=args.age) if args.age is not None else None
+    labs = interpret_labs(
+        **_lab_values(args), profile=profile, pregnant=args.pregnant or None,
+        kidney_disease=args.kidney_disease or None, nitrous_oxide=args.nitrous_oxide or None,
+        recent_b12=args.recent_b12 or None,
+        oral_contraceptives=args.oral_contraceptives or None)
+    if args.format == "json":
+        _print_json(as_dict(labs))
+    else:
+        lines = [f"Blood tests by {labs.guideline}: {labs.category_label} "
+                 f"[{labs.category}]", "", "Findings:"]
+        lines += [f"  {t}" for t in findings_as_text(labs)]
+        lines += ["", "Next steps:"] + [f"  - {t}" for t in labs.next_steps]
+        lines += ["", "Caveats:"] + [f"  - {t}" for t in labs.caveats]
+        lines += ["", "Sources: " + " ".join(labs.sources),
+                  "Not a diagnosis: the guideline's bands, for a conversation with a "
+                  "clinician. Educational estimate, not medical advice."]
+        print("\n".join(lines))
+    return LAB_EXIT_CODES[labs.category]
+
+
+def _add_labs(sub: Any) -> None:
+    r = sub.add_parser(
+        "labs", help="read B12 blood results by NICE NG239 (2024)",
+        description="Read B12 blood results with their units and put each on its band "
+        "(total and active B12: NICE NG239 (2024); MMA raised above 0.271 umol/L; "
+        "homocysteine above 15 umol/L), then give the overall category, next steps and "
+        "caveats. A value is a number in the default unit or 'VALUE UNIT': total B12 "
+        "pmol/L (default), pg/mL or ng/L; active B12 pmol/L; MMA umol/L (default) or "
+        "nmol/L; homocysteine umol/L. Not a diagnosis. Exit code 0 for "
+        "deficiency_unlikely, 1 for indeterminate or deficiency_likely, 2 on bad input.",
+        epilog="Examples:\n  b12-planner labs --total-b12 \"250 pg/mL\" --mma 0.4\n"
+        "  b12-planner labs --holotc 30 --pregnant --format json\n\n"
+        "Exit codes: 0 deficiency_unlikely, 1 indeterminate or deficiency_likely, "
+        "2 bad input.",
+        formatter_class=_RAW)
+    g = r.add_argument_group("results (at least one)")
+    _add_lab_values(g)
+    c = r.add_argument_group("circumstances that change how results read")
+    c.add_argument("--pregnant", action="store_true",
+                   help="pregnant (total B12 falls; active B12 is preferred)")
+    c.add_argument("--kidney-disease", action="store_true",
                    help="kidney disease (MMA and homocysteine rise)")
-    g.add_argument("--recent-b12", action="store_true",
+    c.add_argument("--nitrous-oxide", action="store_true",
+                   help="nitrous oxide use (total and active B12 can look normal)")
+    c.add_argument("--recent-b12", action="store_true",
                    help="B12 supplements or injections shortly before the test")
-    g.add_argument("--oral-contraceptives", action="store_true",
+    c.add_argument("--oral-contraceptives", action="store_true",
                    help="taking oral contraceptives (total B12 can read low)")
-    h = r.add_argument_group("symptoms and risk factors (optional)")
-    h.add_argument("--symptom", action="append", default=[], metavar="NAME",
-                   help="repeatable or comma-separated: fatigue, breathlessness, pale_skin, "
-                   "sore_tongue, mouth_ulcers, pins_and_needles, numbness, "
-                   "balance_problems, vision_problems, memory_problems, mood_changes")
-    h.add_argument("--risk-factor", action="append", default=[], metavar="NAME",
-                   help="repeatable or comma-separated, e.g. metformin, ppi, colchicine, "
-                   "family_history, autoimmune_condition (see docs/labs.md); --condition "
-                   "names count too")
-    r.add_argument("--no-suggestions", action="store_true",
-                   help="leave the diet suggestions out (faster)")
-    r.add_argument("--out", required=True, metavar="REPORT.pdf", help="where to write the PDF")
-    r.set_defaults(func=_report)
+    c.add_argument("--age", default=None,
+                   help="age in years (NICE NG239 covers over-16s; younger: a caveat)")
+    _add_format(r)
+    r.set_defaults(func=_labs)
 
 
 # -- parser -----------------------------------------------------------------------------
@@ -545,8 +650,9 @@ def make_parser() -> argparse.ArgumentParser:
         "  b12-planner foods search \"soy milk\" --diet vegan\n"
         "  b12-planner evaluate week.csv --age 70 --diet vegan --condition ppi\n"
         "  b12-planner evaluate week.csv --age 35 --format json | jq .verdict\n\n"
-        + help_text() + "\nExit codes: 0 ok (evaluate: meets_goal or adequate), 1 any "
-        "other verdict (evaluate), 2 bad input.",
+        + help_text() + "\nExit codes: 0 ok (evaluate: meets_goal or adequate; labs: "
+        "deficiency_unlikely), 1 any other verdict (evaluate) or category (labs), 2 bad "
+        "input.",
         formatter_class=_RAW,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -642,6 +748,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_project_stores)
 
     _add_data(sub)
+    _add_labs(sub)
     _add_report(sub)
     return parser
 

@@ -35,6 +35,11 @@ from planner.plan import MAX_DAY, validate_plan
 from planner.profile import Profile
 from planner.recommendations import Recommendation, recommended_intake
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
+from planner.symptoms import (
+    OLDER_RISK_AGE_YEARS,
+    SymptomAssessment,
+    unasked_risk_factors,
+)
 from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
@@ -260,12 +265,19 @@ def evaluate(
         ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
         ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
         ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
-        for clinician-managed conditions); ``empty_days`` (days of the span without
+        for clinician-managed conditions, and the urgent words for neurological
+        symptoms: ``conditions``, ``symptoms``, ``regimens``, ``message``, ``source``);
+        ``symptoms`` (:func:`symptom_summary` of the profile's symptoms and risk
+        factors: ``level``, ``neurological``, ``messages``, ...);
+        ``risk_factors_unasked`` (NICE NG239's risk factors the profile does not know
+        yet, :func:`planner.symptoms.unasked_risk_factors`; ask about them);
+        ``empty_days`` (days of the span without
         entries); ``first_day``, ``last_day``; ``n_items``, ``n_unknown``,
         ``n_unreliable``, ``n_events`` (doses: distinct clock times), ``days``,
         the recommendation's ``authority``, ``kind``, ``life_stage``,
         ``recommendation_status``; ``absorption`` (the model parameters used) and
-        ``flags`` (dicts with ``code``, ``severity``, ``message``, ``source``).
+        ``flags`` (dicts with ``code``, ``severity``, ``message``, ``source``; the
+        symptom flags of :func:`symptom_flags` last).
 
     Raises
     ------
@@ -431,8 +443,9 @@ def _evaluate_valid(
     # -- summary -----------------------------------------------------------------------
     absorbed_pd = float(absorbed.sum()) / span
     uncounted = float(np.nan_to_num(np.where(b["unreliable"], b["listed"], 0.0)).sum())
+    assessment = profile.symptom_assessment
     verdict = decide(absorbed_pd, rec.target_absorbed_ug, rec.requirement_absorbed_ug,
-                     bool(profile.needs_clinician))
+                     needs_clinician(profile, assessment))
     empty_days = [int(d) for d in days_df.loc[days_df["n_items"] == 0, "day"]] if n else []
     req_abs = None if rec.ai_only else rec.requirement_absorbed_ug
     req_int = None if rec.ai_only else rec.requirement_intake_ug
@@ -460,7 +473,9 @@ def _evaluate_valid(
         "meets_target": verdict is Verdict.MEETS_GOAL,
         "status": verdict.label,
         "empty_days": empty_days,
-        "clinician": _clinician(profile, absorbed_pd),
+        "clinician": _clinician(profile, absorbed_pd, assessment),
+        "symptoms": symptom_summary(assessment),
+        "risk_factors_unasked": unasked_risk_factors(profile),
         "authority": rec.authority,
         "kind": rec.kind,
         "life_stage": rec.life_stage,
@@ -475,18 +490,82 @@ def _evaluate_valid(
             "passive_fraction": params.passive_fraction,
         },
         "flags": _flags(profile, rec, items, days_df, absorbed_pd,
-                        float(abs_cr.sum()) / span, empty_days, span),
+                        float(abs_cr.sum()) / span, empty_days, span)
+        + symptom_flags(profile, assessment),
     }
     return Evaluation(items=items, events=events, days=days_df, summary=summary,
                       profile=profile, recommendation=rec)
 
 
-def _clinician(profile: Profile, absorbed_pd: float) -> dict[str, Any] | None:
+def needs_clinician(profile: Profile, assessment: SymptomAssessment | None = None) -> bool:
+    """True when the verdict is ``needs_clinician``: a clinician-managed condition
+    (:attr:`Profile.needs_clinician`) or symptoms that need a clinician now (a
+    neurological symptom, or any symptom after nitrous oxide:
+    :attr:`planner.symptoms.SymptomAssessment.needs_clinician`) [NHS-B12] [NICE-NG239]."""
+    a = profile.symptom_assessment if assessment is None else assessment
+    return bool(profile.needs_clinician) or a.needs_clinician
+
+
+def symptom_summary(assessment: SymptomAssessment) -> dict[str, Any]:
+    """The symptom assessment as plain JSON values (``summary["symptoms"]``): ``level``,
+    ``needs_clinician``, ``symptoms``, ``neurological``, ``risk_factors`` (keys),
+    ``messages`` and ``sources``."""
+    return {"level": assessment.level, "needs_clinician": assessment.needs_clinician,
+            "symptoms": list(assessment.symptoms),
+            "neurological": list(assessment.neurological),
+            "risk_factors": list(assessment.risk_factors),
+            "messages": list(assessment.messages), "sources": list(assessment.sources)}
+
+
+def symptom_flags(profile: Profile,
+                  assessment: SymptomAssessment | None = None) -> list[dict[str, str]]:
+    """Flags from the profile's symptoms and risk factors (the words are
+    :func:`planner.symptoms.assess_symptoms`'s own).
+
+    ``symptoms_urgent`` (urgent) for neurological symptoms; ``symptoms_test`` for other
+    symptoms: a warning with a risk factor (NICE: one symptom and one risk factor) or
+    from age 60 (:data:`planner.symptoms.OLDER_RISK_AGE_YEARS`), info otherwise;
+    ``risk_factors`` (info) for risk factors that are not already conditions (those
+    have flags of their own) when there are no symptoms.
+    """
+    a = profile.symptom_assessment if assessment is None else assessment
+    sources = " ".join(a.sources)
+    text = " ".join(a.messages)
+    if a.level == "urgent":
+        return [_flag("symptoms_urgent", "urgent", text, sources)]
+    older = float(profile.age) >= OLDER_RISK_AGE_YEARS  # type: ignore[arg-type]
+    if a.level == "test_advised":
+        return [_flag("symptoms_test", "warning", text, sources)]
+    if a.level == "test_suggested":
+        if not older:
+            return [_flag("symptoms_test", "info", text, sources)]
+        return [_flag(
+            "symptoms_test", "warning",
+            text + " Over 60 a lack of B12 is more common (10–15 % of people over 60), so "
+            "ask for a B12 blood test.", sources + " [BAIK-99] [ALLEN-09]")]
+    extra = [k for k in a.risk_factors if k not in profile.conditions]
+    if a.level == "risk_factors" and extra:
+        return [_flag("risk_factors", "info", text, sources)]
+    return []
+
+
+def _clinician(profile: Profile, absorbed_pd: float,
+               assessment: SymptomAssessment | None = None) -> dict[str, Any] | None:
     """The absorbed figure beside the usual treatment regimens (clinician-managed
-    conditions only; None otherwise)."""
+    conditions), and the urgent words for symptoms that need a clinician now; None when
+    neither applies."""
     names = profile.needs_clinician
+    a = profile.symptom_assessment if assessment is None else assessment
     if not names:
-        return None
+        if not a.needs_clinician:
+            return None
+        return {
+            "conditions": [], "labels": [], "absorbed_ug_per_day": absorbed_pd,
+            "maintenance_absorbed_ug": None, "regimens": [],
+            "symptoms": list(a.neurological or a.symptoms),
+            "message": " ".join(a.messages[:1]),
+            "source": " ".join(a.sources),
+        }
     params = profile.absorption_params
     regimens = []
     if "bariatric_surgery" in names:
@@ -518,14 +597,19 @@ def _clinician(profile: Profile, absorbed_pd: float) -> dict[str, Any] | None:
         text = (f"This plan gives about {absorbed_pd:.2f} µg absorbed a day, but with "
                 "nitrous oxide exposure more B12 in the diet cannot compensate: see a "
                 "clinician.")
+    source = "[IOM p.328] [IOM p.342]"
+    if a.needs_clinician:  # the symptoms' own urgent words after the condition's
+        text += " " + " ".join(a.messages[:1])
+        source += " " + " ".join(a.sources)
     return {
         "conditions": list(names),
         "labels": [CONDITIONS[c].label for c in names],
         "absorbed_ug_per_day": absorbed_pd,
         "maintenance_absorbed_ug": NO_IF_MAINTENANCE_ABSORBED_UG if no_if else None,
         "regimens": regimens,
+        "symptoms": list(a.neurological or a.symptoms) if a.needs_clinician else [],
         "message": text,
-        "source": "[IOM p.328] [IOM p.342]",
+        "source": source,
     }
 
 
@@ -618,4 +702,5 @@ def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["Evaluation", "evaluate", "evaluation_csv", "plan_span"]
+__all__ = ["Evaluation", "evaluate", "evaluation_csv", "needs_clinician", "plan_span",
+           "symptom_flags", "symptom_summary"]

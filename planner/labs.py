@@ -778,7 +778,8 @@ class TreatmentInformation:
     Attributes
     ----------
     applies : bool
-        True when the results make deficiency likely; otherwise everything is empty.
+        True when the results make deficiency likely, or with neurological symptoms
+        and no result that makes it unlikely; otherwise everything is empty.
     messages : list of str
         Plain sentences, most important first (never a prescription).
     regimens : pandas.DataFrame
@@ -786,6 +787,9 @@ class TreatmentInformation:
     urgent : bool
         Neurological symptoms: see a doctor now.
     sources : tuple of str
+    basis : str
+        ``"labs"`` (the results make deficiency likely), ``"symptoms"`` (neurological
+        symptoms without such results) or ``""`` (does not apply).
     """
 
     applies: bool
@@ -793,21 +797,23 @@ class TreatmentInformation:
     regimens: pd.DataFrame
     urgent: bool = False
     sources: tuple[str, ...] = ()
+    basis: str = ""
 
 
 def treatment_information(
-    labs: LabInterpretation,
+    labs: LabInterpretation | None,
     symptoms: object = (),
     *,
     risk_factors: object = (),
     profile: object = None,
 ) -> TreatmentInformation:
-    """The treatment regimens a clinician may offer, when the results make deficiency likely.
+    """The treatment regimens a clinician may offer, when the results make deficiency likely
+    or neurological symptoms need a clinician before results rule it out.
 
     Parameters
     ----------
-    labs : LabInterpretation
-        From :func:`interpret_labs`.
+    labs : LabInterpretation or None
+        From :func:`interpret_labs`; None when there are no results yet.
     symptoms : iterable of str or SymptomAssessment
         Symptom keys (see :func:`planner.symptoms.load_symptoms`) or an assessment.
     risk_factors : iterable of str
@@ -821,7 +827,10 @@ def treatment_information(
     -------
     TreatmentInformation
         ``applies`` False (and nothing else) unless ``labs.category`` is
-        ``deficiency_likely``. Otherwise oral 1000–2000 µg a day, injections (urgently
+        ``deficiency_likely``, or there are neurological symptoms and no result says
+        deficiency is unlikely (``labs`` None or ``indeterminate``: a doctor does not
+        delay treatment when the clinical picture is strong [BCSH]; ``basis``
+        "symptoms"). Otherwise oral 1000–2000 µg a day, injections (urgently
         with neurological symptoms) and lifelong treatment where the cause is
         malabsorption, each with its source, and the message that the diet plan is for
         afterwards: a diet does not treat a deficiency.
@@ -831,8 +840,8 @@ def treatment_information(
     InputError
         ``labs`` is not a :class:`LabInterpretation`; unknown symptoms or risk factors.
     """
-    if not isinstance(labs, LabInterpretation):
-        raise InputError(f"labs must be the result of planner.interpret_labs, not "
+    if labs is not None and not isinstance(labs, LabInterpretation):
+        raise InputError(f"labs must be the result of planner.interpret_labs or None, not "
                          f"{type(labs).__name__}.")
     if isinstance(symptoms, SymptomAssessment):
         assessment = symptoms
@@ -844,14 +853,27 @@ def treatment_information(
         assessment = assess_symptoms(
             symptoms, tuple(normalise_risk_factors(risk_factors)) + tuple(extra))
     empty = pd.DataFrame(columns=list(REGIMEN_COLUMNS))
-    if not labs.deficiency_likely:
-        return TreatmentInformation(applies=False, messages=[], regimens=empty)
     urgent = bool(assessment.neurological)
-    messages = [
-        "By NICE NG239 these results make B12 deficiency likely. What follows is "
-        "information for the conversation with your doctor, not a prescription: the doctor "
-        "chooses the treatment after looking for the cause."]
-    sources = ["[NICE-NG239]"]
+    likely = labs is not None and labs.deficiency_likely
+    by_symptoms = urgent and not likely and (labs is None
+                                             or labs.category == "indeterminate")
+    if not likely and not by_symptoms:
+        return TreatmentInformation(applies=False, messages=[], regimens=empty)
+    if likely:
+        messages = [
+            "By NICE NG239 these results make B12 deficiency likely. What follows is "
+            "information for the conversation with your doctor, not a prescription: the "
+            "doctor chooses the treatment after looking for the cause."]
+        sources = ["[NICE-NG239]"]
+    else:
+        messages = [
+            ("No blood result here shows B12 deficiency yet" if labs is not None else
+             "There are no blood results yet") + ", but neurological symptoms should not "
+            "wait for them: when the clinical picture is strong a doctor does not delay "
+            "treatment. Have the blood taken first, since B12 taken before the test can "
+            "make the results look normal. What follows is information for that "
+            "conversation, not a prescription."]
+        sources = ["[BCSH] [NICE-NG239] [BNSSG-24] [KUZMINSKI-98]"]
     if urgent:
         messages.append("With neurological symptoms treatment is urgent and usually starts "
                         "with injections: see a doctor now; nerve damage can become "
@@ -864,7 +886,8 @@ def treatment_information(
                         "for children: a paediatrician decides a child's treatment.")
         messages.append(_DIET_AFTER)
         return TreatmentInformation(applies=True, messages=messages, regimens=empty,
-                                    urgent=urgent, sources=_tags(sources + ["[PULSE-24]"]))
+                                    urgent=urgent, sources=_tags(sources + ["[PULSE-24]"]),
+                                    basis="labs" if likely else "symptoms")
     malabsorption = [k for k in assessment.risk_factors if k in MALABSORPTION_CAUSES]
     rows = [_INJECTION, _ORAL] if urgent else [_ORAL, _INJECTION]
     if malabsorption:
@@ -876,7 +899,8 @@ def treatment_information(
     regimens = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
     sources += list(regimens["source"]) + ["[PULSE-24]"]
     return TreatmentInformation(applies=True, messages=messages, regimens=regimens,
-                                urgent=urgent, sources=_tags(sources))
+                                urgent=urgent, sources=_tags(sources),
+                                basis="labs" if likely else "symptoms")
 
 
 _DIET_AFTER = ("The diet plan is for afterwards: once treatment has restored B12, a plan "
@@ -926,14 +950,159 @@ def as_dict(labs: LabInterpretation) -> dict[str, Any]:
     }
 
 
+# -- dated results over time --------------------------------------------------------------
+#: Fields of one dated lab result (:func:`normalise_lab_results`).
+LAB_RESULT_FIELDS: tuple[str, ...] = ("date", "marker", "value", "unit")
+#: Columns of :func:`lab_history`.
+HISTORY_COLUMNS: tuple[str, ...] = ("date", "marker", "label", "value", "unit",
+                                    "default_value", "default_unit", "band", "band_label",
+                                    "guideline", "source")
+#: Most dated results kept (a plausibility bound: 25 years of monthly tests of 4 markers).
+MAX_LAB_RESULTS = 1200
+
+
+def _date(value: object, where: str) -> str:
+    """An ISO date ``YYYY-MM-DD`` from a date, datetime, Timestamp or ISO text."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise InputError(f"{where}: date {value!r} is not a date; write it as YYYY-MM-DD.")
+
+
+def normalise_lab_results(results: object) -> list[dict[str, Any]]:
+    """Check dated lab results and give them in one plain form, oldest first.
+
+    Parameters
+    ----------
+    results : iterable of mapping
+        Each with ``date`` (a date or ``"YYYY-MM-DD"``), ``marker`` (one of
+        :data:`LAB_MARKERS`), ``value`` (a number, or text such as ``"250 pg/mL"``
+        read by :func:`parse_lab_value`) and ``unit`` (optional when the value holds it
+        or is in the marker's default unit). A DataFrame with those columns works too.
+
+    Returns
+    -------
+    list of dict
+        ``date`` (ISO text), ``marker``, ``value`` (float, as given) and ``unit`` (the
+        canonical spelling), sorted by date then marker order (stable).
+
+    Raises
+    ------
+    InputError
+        Naming the entry (1-based) and the field: not a list of mappings, a missing or
+        unknown field, a bad date, an unknown marker, or a value :func:`interpret_labs`
+        refuses (negative, not a number, a wrong-kind unit, outside what assays report).
+    """
+    if isinstance(results, pd.DataFrame):
+        results = results.to_dict(orient="records")
+    if isinstance(results, str | bytes | dict) or not isinstance(results, Iterable):
+        raise InputError("lab results must be a list of results (date, marker, value, "
+                         f"unit), not {type(results).__name__}.")
+    items = list(results)
+    if len(items) > MAX_LAB_RESULTS:
+        raise InputError(f"lab results: at most {MAX_LAB_RESULTS:,} results, not "
+                         f"{len(items):,}.")
+    out: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for i, r in enumerate(items, start=1):
+        where = f"lab result {i}"
+        try:
+            if not isinstance(r, dict):
+                raise InputError(f"{where}: must be a mapping of {', '.join(LAB_RESULT_FIELDS)}"
+                                 f", not {type(r).__name__}.")
+            unknown = sorted(set(map(str, r)) - set(LAB_RESULT_FIELDS))
+            if unknown:
+                raise InputError(f"{where}: unknown field(s) {', '.join(unknown)}; use "
+                                 f"{', '.join(LAB_RESULT_FIELDS)}.")
+            missing = [f for f in ("date", "marker", "value") if r.get(f) is None]
+            if missing:
+                raise InputError(f"{where}: {', '.join(missing)} missing.")
+            marker = str(r["marker"]).strip().lower()
+            if marker not in LAB_MARKERS:
+                raise InputError(f"{where}: marker {r['marker']!r} is not known; use "
+                                 f"{', '.join(LAB_MARKERS)}.")
+            date = _date(r["date"], where)
+            raw: object = r["value"]
+            if isinstance(raw, str):
+                raw = parse_lab_value(raw)
+            unit = r.get("unit")
+            if isinstance(unit, float) and math.isnan(unit):
+                unit = None
+            if isinstance(raw, tuple):
+                if unit is not None and normalise_unit(marker, unit) != \
+                        normalise_unit(marker, raw[1]):
+                    raise InputError(f"{where}: the value has unit {raw[1]!r} but unit "
+                                     f"says {unit!r}.")
+                value, unit = raw
+            else:
+                value = raw
+            pair = (value, unit if unit is not None else next(iter(UNITS[marker])))
+            found = interpret_labs(**{marker: pair}).findings.iloc[0]  # every check
+            out.append({"date": date, "marker": marker, "value": float(found["value"]),
+                        "unit": str(found["unit"])})
+        except InputError as exc:
+            msg = str(exc).removeprefix("lab results: ")
+            problems.append(msg if msg.startswith(where + ":") else f"{where}: {msg}")
+    if problems:
+        raise InputError("lab results: " + " ".join(problems))
+    order = {m: i for i, m in enumerate(LAB_MARKERS)}
+    return sorted(out, key=lambda r: (r["date"], order[r["marker"]]))
+
+
+def lab_history(results: object) -> pd.DataFrame:
+    """Dated lab results as a tidy table for a chart over time.
+
+    Parameters
+    ----------
+    results : iterable of mapping or pandas.DataFrame
+        As for :func:`normalise_lab_results` (e.g. from
+        :func:`planner.saved_plans.load_lab_results`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per result, oldest first, columns :data:`HISTORY_COLUMNS`: ``date``
+        (datetime64), ``marker``, ``label``, ``value`` and ``unit`` as given,
+        ``default_value`` in ``default_unit`` (pmol/L for total B12, so results in
+        pg/mL and pmol/L share one axis), and the marker's own ``band`` on the day
+        (:func:`interpret_labs` of that one value: NICE NG239 for total and active B12,
+        the MMA and homocysteine cut-offs of :data:`THRESHOLDS_FILE`), ``band_label``,
+        ``guideline``, ``source``. Empty (with the columns) for no results.
+
+    Raises
+    ------
+    InputError
+        As :func:`normalise_lab_results`.
+    """
+    rows = []
+    for r in normalise_lab_results(results):
+        f = interpret_labs(**{r["marker"]: (r["value"], r["unit"])}).findings.iloc[0]
+        rows.append({"date": r["date"], **{c: f[c] for c in HISTORY_COLUMNS[1:]}})
+    df = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
+    for c in ("value", "default_value"):
+        df[c] = df[c].astype("float64")
+    return df
+
+
 __all__ = [
     "CATEGORY_LABELS",
     "CAVEATS",
     "CIRCUMSTANCES",
     "COMBINATION",
     "GUIDELINE",
+    "HISTORY_COLUMNS",
     "LAB_CATEGORIES",
     "LAB_MARKERS",
+    "LAB_RESULT_FIELDS",
     "LabInterpretation",
     "TreatmentInformation",
     "UNITS",
@@ -941,8 +1110,10 @@ __all__ = [
     "convert",
     "findings_as_text",
     "interpret_labs",
+    "lab_history",
     "load_lab_markers",
     "load_lab_thresholds",
+    "normalise_lab_results",
     "normalise_unit",
     "parse_lab_value",
     "result_text",

@@ -23,6 +23,12 @@ from planner.absorption import (
 from planner.errors import InputError, parse_decimal, shorten
 from planner.recommendations import AUTHORITIES, normalise_authority
 from planner.schema import DIET_ORDER
+from planner.symptoms import (
+    SymptomAssessment,
+    assess_symptoms,
+    normalise_risk_factors,
+    normalise_symptoms,
+)
 
 SEXES: tuple[str, ...] = ("female", "male")
 SEX_ALIASES = {"f": "female", "w": "female", "woman": "female", "m": "male", "man": "male"}
@@ -110,6 +116,8 @@ class Profile:
     authority: str = "NASEM"
     age_months: float | None = None
     acid_reducer_years: float | None = None
+    symptoms: tuple[str, ...] = field(default_factory=tuple)
+    risk_factors: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.age_months is not None:
@@ -136,7 +144,14 @@ class Profile:
             lo, hi = REPRODUCTIVE_AGE_YEARS
             if not lo <= age <= hi:
                 raise InputError(f"{name} is only valid for ages {lo:g} to {hi:g}, not {age:g}.")
+        symptoms = normalise_symptoms(self.symptoms)
+        risk_factors = None if self.risk_factors is None else \
+            normalise_risk_factors(self.risk_factors)
         conditions = normalise_conditions(self.conditions)
+        if risk_factors is not None:  # one fact, one place: conditions feed the model
+            conditions = normalise_conditions(
+                conditions + tuple(r for r in risk_factors if r in CONDITIONS))
+            risk_factors = tuple(r for r in risk_factors if r not in CONDITIONS)
         authority = normalise_authority(self.authority)
         years = self.acid_reducer_years
         if years is not None and not (isinstance(years, str) and not years.strip()):
@@ -151,7 +166,8 @@ class Profile:
             object.__setattr__(self, "age_months", age * 12)
         for k, v in (("age", age), ("sex", sex), ("diet", diet), ("pregnant", pregnant),
                      ("lactating", lactating), ("conditions", conditions),
-                     ("authority", authority), ("acid_reducer_years", years)):
+                     ("authority", authority), ("acid_reducer_years", years),
+                     ("symptoms", symptoms), ("risk_factors", risk_factors)):
             object.__setattr__(self, k, v)
 
     # -- derived -------------------------------------------------------------------------
@@ -172,6 +188,8 @@ class Profile:
         ``age_months`` is left out (``age`` already holds it)."""
         data = {f: getattr(self, f) for f in self.__dataclass_fields__ if f != "age_months"}
         data["conditions"] = list(self.conditions)
+        data["symptoms"] = list(self.symptoms)
+        data["risk_factors"] = None if self.risk_factors is None else list(self.risk_factors)
         return data
 
     def with_authority(self, authority: str) -> Profile:
@@ -188,8 +206,22 @@ class Profile:
 
     @property
     def needs_clinician(self) -> tuple[str, ...]:
-        """Conditions that make the verdict ``needs_clinician`` (empty when none)."""
+        """Conditions that make the verdict ``needs_clinician`` (empty when none).
+        Neurological symptoms do too (:attr:`symptom_assessment`); the verdict code
+        asks :func:`planner.evaluate.needs_clinician` for both."""
         return clinician_conditions(self.conditions)
+
+    @property
+    def all_risk_factors(self) -> tuple[str, ...]:
+        """``conditions`` and ``risk_factors`` together, as risk-factor keys in the
+        vocabulary order of ``data/risk_factors.csv``."""
+        return normalise_risk_factors(self.conditions + (self.risk_factors or ()))
+
+    @property
+    def symptom_assessment(self) -> SymptomAssessment:
+        """:func:`planner.symptoms.assess_symptoms` of :attr:`symptoms` and
+        :attr:`all_risk_factors`."""
+        return assess_symptoms(self.symptoms, self.all_risk_factors)
 
     @property
     def absorption_params(self) -> AbsorptionParams:

@@ -1,4 +1,4 @@
-"""A user's saved meal plans (CSV) and profile (JSON) in the user data directory.
+"""A user's saved meal plans (CSV), profile and lab results (JSON) in the user data directory.
 
 Every file is written atomically, so a crash leaves the old version or the new one.
 
@@ -21,6 +21,7 @@ from planner._files import atomic_write_text, move_aside
 from planner._paths import user_dir
 from planner.errors import InputError, shorten
 from planner.foods import FoodTable
+from planner.labs import normalise_lab_results
 from planner.plan_csv import plan_from_csv, plan_to_csv
 from planner.profile import Profile
 from planner.stores import DEFAULT_INITIAL_STORE_UG
@@ -273,3 +274,74 @@ def load_profile() -> tuple[Profile, float] | None:
         why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "…"
         raise InputError(f"Your saved profile could not be read ({why}).{where}") from None
     return profile, store
+
+
+# -- blood-test results kept with the profile --------------------------------------------------
+LAB_RESULTS_FILE = "lab_results.json"
+
+
+def lab_results_path() -> Path:
+    """Where dated lab results are kept: ``<user data dir>/lab_results.json``."""
+    return user_dir() / LAB_RESULTS_FILE
+
+
+def save_lab_results(results: object) -> Path:
+    """Keep dated blood-test results beside the profile (JSON, written atomically).
+
+    Parameters
+    ----------
+    results : iterable of mapping or pandas.DataFrame
+        Each with ``date`` (``"YYYY-MM-DD"`` or a date), ``marker`` (``total_b12``,
+        ``holotc``, ``mma``, ``homocysteine``), ``value`` and ``unit``; checked by
+        :func:`planner.labs.normalise_lab_results` (the parsing and checks of
+        :func:`planner.interpret_labs`). The whole list replaces the saved one; an
+        empty list keeps an empty file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        A bad result (naming the entry and the field); nothing is written then.
+    """
+    clean = normalise_lab_results(results)
+    doc = {"lab_results": clean}
+    path = lab_results_path()
+    atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_lab_results() -> list[dict[str, object]] | None:
+    """The results saved by :func:`save_lab_results` (oldest first), or None.
+
+    Returns
+    -------
+    list of dict or None
+        ``date`` (ISO text), ``marker``, ``value`` and ``unit``; None when nothing was
+        saved. :func:`planner.labs.lab_history` turns them into a table for a chart.
+
+    Raises
+    ------
+    InputError
+        The file no longer reads (edited by hand, damaged): it is moved aside as
+        ``lab_results.json.corrupt-N`` and the message says so.
+    """
+    path = lab_results_path()
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("lab_results"), list):
+            raise InputError("the file holds no list of lab results")
+        return normalise_lab_results(doc["lab_results"])
+    except (InputError, ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        if isinstance(exc, RecursionError):
+            exc = InputError("it is nested too deeply to be a list of lab results")
+        moved = move_aside(path)
+        where = f" It was kept as {moved.name}." if moved else ""
+        why = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "…"
+        raise InputError(f"Your saved lab results could not be read ({why}).{where}"
+                         ) from None

@@ -124,7 +124,7 @@ from planner.absorption import (
 )
 from planner.diet import is_branded
 from planner.errors import DataFileError, InputError
-from planner.evaluate import Evaluation, evaluate
+from planner.evaluate import Evaluation, evaluate, needs_clinician
 from planner.foods import FoodTable
 from planner.labs import LabInterpretation, TreatmentInformation, treatment_information
 from planner.plan import empty_plan, validate_plan
@@ -932,7 +932,10 @@ def suggest(
     foods : FoodTable, optional
         Default: the shipped table with the user's saved foods.
     labs : LabInterpretation, optional
-        Blood-test results from :func:`planner.interpret_labs`. When they make deficiency
+        Blood-test results from :func:`planner.interpret_labs`. ``profile.symptoms`` are
+        read too: neurological symptoms make the status ``needs_clinician`` and, unless
+        the labs make deficiency unlikely, give the urgent treatment information
+        (injections first) even without labs. When the labs make deficiency
         likely, the supplement part is the treatment information of
         :func:`planner.labs.treatment_information` (oral 1000–2000 µg a day; injections,
         urgently with neurological symptoms; lifelong where the cause is malabsorption)
@@ -1018,7 +1021,7 @@ def suggest(
 
     infant = float(profile.age) < 1.0  # type: ignore[arg-type]
     # clinician-managed conditions and infants: no food plan, whatever the intake
-    clinician = bool(profile.needs_clinician) or infant
+    clinician = needs_clinician(profile) or infant
     prefer_cryst = profile.older_adult or any(c in _PREFER_CRYSTALLINE
                                               for c in profile.conditions)
 
@@ -1086,14 +1089,16 @@ def suggest(
 
 
 def _treatment(labs: object, profile: Profile) -> TreatmentInformation | None:
-    """Treatment information for the clinician conversation from the labs (None without
-    labs); :func:`planner.labs.treatment_information` decides whether it applies."""
-    if labs is None:
+    """Treatment information for the clinician conversation from the labs and the
+    profile's symptoms (None without labs or symptoms);
+    :func:`planner.labs.treatment_information` decides whether it applies (neurological
+    symptoms: injections first, even without labs)."""
+    if labs is None and not profile.symptoms:
         return None
-    if not isinstance(labs, LabInterpretation):
+    if labs is not None and not isinstance(labs, LabInterpretation):
         raise InputError(f"labs must be the result of planner.interpret_labs, not "
                          f"{type(labs).__name__}.")
-    return treatment_information(labs, profile=profile)
+    return treatment_information(labs, symptoms=profile.symptoms, profile=profile)
 
 
 def _servings_limit(value: object) -> int:

@@ -374,13 +374,72 @@ def assess_symptoms(symptoms: object = (), risk_factors: object = ()) -> Symptom
     )
 
 
+#: The guideline whose risk-factor list is "asked where missing".
+NICE_TAG = "[NICE-NG239]"
+#: From this age a lack of B12 is markedly more common: 10–15 % of people over 60
+#: [BAIK-99]; about 6 % of people aged 60 or more are deficient and 20 % marginal
+#: [ALLEN-09]. Not in NICE NG239's list of risk factors, so it never makes a risk
+#: factor of its own; it makes the advice to ask for a test a warning [years].
+OLDER_RISK_AGE_YEARS = 60.0
+
+
+def nice_risk_factors() -> tuple[str, ...]:
+    """The risk-factor keys NICE NG239 lists (rows of ``data/risk_factors.csv`` whose
+    source names [NICE-NG239]), in vocabulary order."""
+    vocab = load_risk_factors()
+    return tuple(vocab.loc[vocab["source"].str.contains(NICE_TAG, regex=False), "key"])
+
+
+def unasked_risk_factors(profile: object) -> list[str]:
+    """NICE NG239's risk factors the profile does not know yet, to ask about.
+
+    Parameters
+    ----------
+    profile : object
+        Read duck-typed: ``risk_factors`` (None = not asked; a tuple, even empty, =
+        asked, so nothing is left to ask) and ``conditions`` (known to apply).
+
+    Returns
+    -------
+    list of str
+        Keys of :func:`nice_risk_factors` not yet answered, in vocabulary order: all of
+        them except the profile's conditions when ``risk_factors`` is None, else none.
+        Unknown is not "no": a risk factor that was never asked stays on this list.
+    """
+    if getattr(profile, "risk_factors", None) is not None:
+        return []
+    known = set(_normalise_known(getattr(profile, "conditions", ()) or ()))
+    return [k for k in nice_risk_factors() if k not in known]
+
+
+def _normalise_known(values: Iterable[object]) -> tuple[str, ...]:
+    keys = set(load_risk_factors()["key"])
+    out = []
+    for v in values:
+        k = re.sub(r"[\s\-]+", "_", str(v).strip().lower())
+        k = ALIASES.get(k, k)
+        if k in keys:
+            out.append(k)
+    return tuple(out)
+
+
+def risk_factor_labels(keys: Iterable[str]) -> list[str]:
+    """Plain labels of risk-factor keys (in the order given)."""
+    return _labels(load_risk_factors(), keys)
+
+
 __all__ = [
     "LEVELS",
+    "NICE_TAG",
+    "OLDER_RISK_AGE_YEARS",
     "RISK_GROUPS",
     "SymptomAssessment",
     "assess_symptoms",
     "load_risk_factors",
     "load_symptoms",
+    "nice_risk_factors",
     "normalise_risk_factors",
     "normalise_symptoms",
+    "risk_factor_labels",
+    "unasked_risk_factors",
 ]

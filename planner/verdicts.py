@@ -19,7 +19,11 @@ and profile get the same verdict everywhere.
 ``needs_clinician``
     a condition that only a clinician can manage (pernicious anaemia / autoimmune
     gastritis, ileal resection, bariatric surgery, nitrous oxide exposure), whatever the
-    intake [IOM p.342] [ASMBS] [N2O].
+    intake [IOM p.342] [ASMBS] [N2O]; or symptoms that need a clinician now: a
+    neurological symptom (``neurological=yes`` in ``data/symptoms.csv``: pins and
+    needles, numbness, balance, vision or memory problems), or any symptom after nitrous
+    oxide, because nerve damage can become permanent if treatment waits
+    (:attr:`planner.symptoms.SymptomAssessment.needs_clinician`) [NHS-B12] [NICE-NG239].
 
 References
 ----------
@@ -120,9 +124,9 @@ VERDICTS: dict[Verdict, VerdictInfo] = {
         "Using the DRIs in dietary assessment).", False, "warning", "[IOM-2000]"),
     Verdict.NEEDS_CLINICIAN: VerdictInfo(
         "needs_clinician", "Needs a clinician",
-        "A condition you named is managed by a clinician: food targets do not apply, "
-        "whatever the intake. The absorbed figure is compared with the usual treatment "
-        "regimens below.", False, "error", "[IOM p.342] [ASMBS] [N2O]"),
+        "A condition or symptom you named needs a clinician: food targets do not apply, "
+        "whatever the intake. See the message below.", False, "error",
+        "[IOM p.342] [ASMBS] [N2O] [NHS-B12] [NICE-NG239]"),
 }
 
 
