@@ -6,7 +6,7 @@ human-readable by default; ``--format json`` (and ``csv`` where it makes sense) 
 scripts. Exit codes: 0 ok (for ``evaluate``: verdict ``meets_goal`` or ``adequate``), 1
 any other verdict (``below_requirement``, ``below_ai``, ``needs_clinician``;
 ``evaluate`` only), 2 bad input, with a one-line ``error: ...`` on stderr and no
-traceback. The verdicts are those of :mod:`planner.verdicts`.
+traceback. The verdicts are those of :mod:`planner.model.verdicts`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.verdicts import EXIT_BAD_INPUT, EXIT_NOT_OK, EXIT_OK, Verdict, help_text
+from planner import (
+    DAYS_PER_YEAR,
+    DEPLETION_THRESHOLD_UG,
+    EXIT_BAD_INPUT,
+    EXIT_NOT_OK,
+    EXIT_OK,
+    MAX_CSV_BYTES,
+    MAX_DAYS,
+    REPLETE_STORE_UG,
+    InputError,
+    Profile,
+    Verdict,
+    build_data,
+    download_release,
+    evaluate,
+    evaluation_csv,
+    initial_store_estimate,
+    interpret_labs,
+    load_foods,
+    load_manifest,
+    neutralise_formula,
+    parse_decimal,
+    parse_lab_value,
+    plan_from_csv,
+    project_stores,
+    read_user_foods,
+    save_report,
+    shorten,
+    store_outlook,
+    store_turnover,
+    suggest,
+)
+from planner import verdict_help_text as help_text
 
-#: Exit codes (:mod:`planner.verdicts`): 0 ok, 1 verdict not ok, 2 bad input.
+#: Exit codes (:mod:`planner.model.verdicts`): 0 ok, 1 verdict not ok, 2 bad input.
 EXIT_NOT_ADEQUATE = EXIT_NOT_OK
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -35,8 +67,6 @@ MAX_ERROR_LINE = 1000
 
 # -- argument types: the digits 0-9 only, and bounds (planner.errors.parse_decimal) ---------
 def _number_text(text: str, what: str) -> float:
-    from planner.errors import parse_decimal, shorten
-
     value = parse_decimal(text)
     if value is None:
         raise argparse.ArgumentTypeError(
@@ -68,8 +98,6 @@ def _number(what: str) -> Callable[[str], float]:
 
 
 def _in_range(value: float | None, lo: float, hi: float, what: str) -> None:
-    from planner.errors import InputError
-
     if value is not None and not lo <= value <= hi:
         raise InputError(f"{what} must be from {lo:,g} to {hi:,g}, not {value:g}.")
 
@@ -150,8 +178,6 @@ def _conditions(values: list[str]) -> list[str]:
 
 
 def _profile(args: argparse.Namespace):
-    from planner.profile import Profile
-
     sex = args.sex or "female"  # Profile's default; only matters with pregnancy/lactation
     return Profile(age=args.age, sex=sex, diet=args.diet, pregnant=args.pregnant,
                    lactating=args.lactating, conditions=tuple(_conditions(args.condition)),
@@ -160,14 +186,11 @@ def _profile(args: argparse.Namespace):
 
 
 def _foods():
-    from planner.foods import load_foods
-
-    return load_foods()
+    """The shipped table with the user's saved foods, as the app shows them."""
+    return load_foods(user_foods=read_user_foods())
 
 
 def _read_plan(path: str, foods):
-    from planner.plan_csv import MAX_CSV_BYTES, plan_from_csv
-
     if path == "-":  # at most one byte more than the limit: `yes | ...` ends at once
         return plan_from_csv(sys.stdin.buffer.read(MAX_CSV_BYTES + 1), foods)
     return plan_from_csv(path, foods)
@@ -181,8 +204,6 @@ def _foods_search(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(found)
     elif args.format == "csv":
-        from planner.plan_csv import neutralise_formula
-
         safe = found.copy()
         for col in safe.columns:  # text a spreadsheet would run as a formula gets a "'"
             if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
@@ -202,9 +223,6 @@ def _foods_search(args: argparse.Namespace) -> int:
 
 # -- evaluate ---------------------------------------------------------------------------
 def _evaluate(args: argparse.Namespace) -> int:
-    from planner.evaluate import evaluate, evaluation_csv
-    from planner.stores import initial_store_estimate, store_outlook
-
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -275,11 +293,6 @@ def _evaluation_text(name: str, ev, outlook=None) -> str:
 
 # -- suggest ----------------------------------------------------------------------------
 def _suggest(args: argparse.Namespace) -> int:
-    try:
-        from planner.suggest import suggest
-    except ImportError:  # pragma: no cover - the module arrives with its own issue
-        print("error: suggestions are not available in this version.", file=sys.stderr)
-        return EXIT_BAD_INPUT
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -317,16 +330,6 @@ def _suggest(args: argparse.Namespace) -> int:
 
 # -- project-stores ---------------------------------------------------------------------
 def _project_stores(args: argparse.Namespace) -> int:
-    from planner.errors import InputError
-    from planner.stores import (
-        DAYS_PER_YEAR,
-        MAX_DAYS,
-        initial_store_estimate,
-        project_stores,
-        store_outlook,
-        store_turnover,
-    )
-
     conditions = _conditions(args.condition)
     if args.years is not None and args.days is not None:
         raise InputError("give --years or --days, not both.")
@@ -350,8 +353,10 @@ def _project_stores(args: argparse.Namespace) -> int:
     outlook = store_outlook(args.absorbed, initial, conditions)
     k = store_turnover(conditions)
     yearly = proj[proj["day"].isin(
-        sorted({round(y * 365.25) for y in range(0, int(n_days / 365.25) + 1)} | {n_days}))]
-    yearly = yearly.assign(years=yearly["day"] / 365.25)[["years", "day", "store_ug", "zone"]]
+        sorted({round(y * DAYS_PER_YEAR) for y in range(0, int(n_days / DAYS_PER_YEAR) + 1)}
+               | {n_days}))]
+    yearly = yearly.assign(years=yearly["day"] / DAYS_PER_YEAR)
+    yearly = yearly[["years", "day", "store_ug", "zone"]]
     if args.format == "json":
         _print_json({
             "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(initial),
@@ -361,7 +366,7 @@ def _project_stores(args: argparse.Namespace) -> int:
             "leaves_replete_days": outlook.leaves_replete_days,
             "depletion_days": outlook.depleted_days,
             "depletion_years": None if outlook.depleted_days is None
-            else outlook.depleted_days / 365.25,
+            else outlook.depleted_days / DAYS_PER_YEAR,
             "final_store_ug": float(proj["store_ug"].iloc[-1]), "yearly": yearly,
         })
         return EXIT_OK
@@ -371,23 +376,19 @@ def _project_stores(args: argparse.Namespace) -> int:
     print(f"Body B12 store at {float(args.absorbed):g} µg absorbed a day, starting from "
           f"{float(initial):,.0f} µg ({basis}; turnover {k * 100:.2f} %/day)\n")
     print(_table(yearly, {"years": ".1f", "store_ug": ",.0f"}))
-    print(f"\nZones: replete ≥ 1,000 µg (what the requirement maintains), low, depleted "
-          f"< 300 µg.\n{outlook.message}")
+    print(f"\nZones: replete ≥ {REPLETE_STORE_UG:,.0f} µg (what the requirement maintains), "
+          f"low, depleted < {DEPLETION_THRESHOLD_UG:,.0f} µg.\n{outlook.message}")
     print("Educational estimate, not medical advice.")
     return EXIT_OK
 
 
 # -- data -------------------------------------------------------------------------------
 def _data_build(args: argparse.Namespace) -> int:
-    from planner.build import build
-
-    build(sr28_dir=args.sr28, fndds_dir=args.fndds, out_dir=args.out)
+    build_data(sr28_dir=args.sr28, fndds_dir=args.fndds, out_dir=args.out)
     return 0
 
 
 def _data_download(args: argparse.Namespace) -> int:
-    from planner.download import download_release, load_manifest
-
     sources = load_manifest(args.manifest) if args.manifest else None
     report = download_release(
         dest=args.dest,
@@ -447,14 +448,6 @@ def _report(args: argparse.Namespace) -> int:
     """The PDF report: evaluate, read the labs, assess symptoms, suggest, write."""
     from pathlib import Path
 
-    from planner.evaluate import evaluate
-    from planner.labs import interpret_labs, parse_lab_value
-
-    try:
-        from planner.report import save_report
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -469,8 +462,6 @@ def _report(args: argparse.Namespace) -> int:
             oral_contraceptives=args.oral_contraceptives or None)
     suggestions = None
     if not args.no_suggestions:
-        from planner.suggest import suggest
-
         suggestions = suggest(plan, profile, foods, days=args.days)
     name = "stdin" if args.plan == "-" else Path(args.plan).name
     try:
@@ -613,8 +604,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "project-stores", help="project the body B12 store over the years",
         description="Project the body B12 store at a constant absorbed intake "
-        "(first-order turnover, 0.1 %%/day normally) in three zones: replete (at least "
-        "1,000 µg, what the requirement maintains), low, and depleted (below 300 µg). "
+        "(first-order turnover, 0.1 %/day normally) in three zones: replete (at least "
+        f"{REPLETE_STORE_UG:,.0f} µg, what the requirement maintains), low, and depleted "
+        f"(below {DEPLETION_THRESHOLD_UG:,.0f} µg). "
         "Says when the store leaves 'replete' and when it is depleted, or where it settles.",
         epilog="Examples:\n  b12-planner project-stores --absorbed 0.5 --years 10\n"
         "  b12-planner project-stores --absorbed 0.4 --diet vegan --years-without-b12 3\n"

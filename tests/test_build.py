@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
+from planner.pipeline.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -17,7 +17,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 @pytest.fixture(scope="session")
 def built(usda_dir, tmp_path_factory):
     """Build into a temporary folder once per session."""
-    from planner.build import build
+    from planner.pipeline.build import build
 
     out = tmp_path_factory.mktemp("built")
     counts = build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023",
@@ -34,7 +34,7 @@ def test_build_is_byte_identical_to_committed_data(built):
 
 @pytest.mark.usda
 def test_rebuild_is_byte_identical(built, usda_dir, tmp_path):
-    from planner.build import build
+    from planner.pipeline.build import build
 
     out, _ = built
     build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023", out_dir=tmp_path)

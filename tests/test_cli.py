@@ -173,7 +173,7 @@ def test_usage_errors_exit_2(capsys):
 
 # -- suggest ----------------------------------------------------------------------------
 def test_suggest_table_and_json(capsys):
-    pytest.importorskip("planner.suggest")
+    pytest.importorskip("planner.model.suggest")
     code, out, _ = run(capsys, "suggest", VEGAN, "--age", "30", "--diet", "vegan")
     assert code == 0
     assert "Foods" in out and "Supplements" in out
@@ -187,7 +187,7 @@ def test_suggest_table_and_json(capsys):
 
 
 def test_suggest_bad_input(capsys):
-    pytest.importorskip("planner.suggest")
+    pytest.importorskip("planner.model.suggest")
     assert_bad_input(*run(capsys, "suggest", VEGAN, "--age", "-4"), "age")
     assert_bad_input(*run(capsys, "suggest", "nope.csv", "--age", "30"), "nope.csv")
 

@@ -11,10 +11,10 @@ from numpy.testing import assert_allclose
 
 from planner._paths import data_path
 from planner.errors import InputError
-from planner.evaluate import Evaluation, evaluate
-from planner.foods import FoodTable
-from planner.profile import Profile
-from planner.recommendations import AUTHORITIES, recommended_intake
+from planner.model.evaluate import Evaluation, evaluate
+from planner.model.foods import FoodTable
+from planner.model.profile import Profile
+from planner.model.recommendations import AUTHORITIES, recommended_intake
 
 FOODS = pd.DataFrame([
     # food_id, description, b12_ug, b12_fortified_ug, diet, reliable, note  (per 100 g)
@@ -168,7 +168,7 @@ def test_absorbed_is_shared_in_proportion_within_an_event(table):
     items = evaluate(_plan(rows), VEGAN, table).items
     assert items["absorbed_ug"].iloc[1] == pytest.approx(3 * items["absorbed_ug"].iloc[0])
     # one event: 2 µg crystalline absorbed as one dose, not two 1 µg doses
-    from planner.absorption import absorbed_crystalline
+    from planner.model.absorption import absorbed_crystalline
 
     assert items["absorbed_ug"].sum() == pytest.approx(absorbed_crystalline(2.0))
 
@@ -180,7 +180,7 @@ def _two_servings(snack_time):
 
 
 def test_a_snack_soon_after_a_meal_shares_the_receptors_gradually(table):
-    from planner.absorption import absorbed_crystalline
+    from planner.model.absorption import absorbed_crystalline
 
     merged = absorbed_crystalline(2.0)
     apart = 2 * absorbed_crystalline(1.0)
@@ -316,7 +316,7 @@ def test_days_without_entries_are_listed_and_explained(table):
 
 
 def test_plan_span_is_the_one_rule():
-    from planner.evaluate import plan_span
+    from planner.model.evaluate import plan_span
 
     assert plan_span([3, 5, 4]) == (3, 5, 3)
     assert plan_span([3, 5], days=7) == (3, 9, 7)

@@ -15,9 +15,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from planner.errors import InputError
-from planner.foods import FoodTable
-from planner.plan import MAX_LISTED, validate_plan
-from planner.plan_csv import (
+from planner.io.plan_csv import (
     COMPUTED_CSV_COLUMNS,
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
@@ -27,6 +25,8 @@ from planner.plan_csv import (
     plan_to_csv,
     restore_formula,
 )
+from planner.model.foods import FoodTable
+from planner.model.plan import MAX_LISTED, validate_plan
 from planner.schema import FOOD_COLUMNS
 
 PLANS = Path(__file__).parent / "data" / "plans"

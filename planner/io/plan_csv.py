@@ -11,7 +11,7 @@ Text that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-
 ``@``, a tab or a carriage return) is written with a leading ``'`` (OWASP "CSV
 injection"); import removes exactly that one character again. Import reads at most
 :data:`MAX_CSV_BYTES`, accepts UTF-8 with or without a byte-order mark, commas or
-semicolons, and checks every row with :func:`planner.plan.validate_plan`: it returns
+semicolons, and checks every row with :func:`planner.model.plan.validate_plan`: it returns
 the whole valid plan or raises one :class:`~planner.errors.InputError` that lists every
 offending row, never a partial plan.
 """
@@ -29,12 +29,12 @@ from typing import IO, Any
 import pandas as pd
 
 from planner.errors import InputError, shorten
-from planner.plan import MAX_TEXT, raise_problems, validate_plan
+from planner.model.plan import MAX_TEXT, raise_problems, validate_plan
 from planner.schema import PLAN_COLUMNS
 
 #: Largest file :func:`plan_from_csv` reads [bytes] (5 MB).
 MAX_CSV_BYTES = 5 * 1024 * 1024
-#: Most rows :func:`plan_from_csv` accepts: ten years (:data:`planner.plan.MAX_DAY`)
+#: Most rows :func:`plan_from_csv` accepts: ten years (:data:`planner.model.plan.MAX_DAY`)
 #: of about 27 foods a day; it keeps a hostile 5 MB file from taking long to check.
 MAX_CSV_ROWS = 100_000
 #: The plan columns, in file order.
@@ -102,7 +102,7 @@ def plan_to_csv(
     ----------
     plan : pandas.DataFrame
         A meal plan; it is checked and normalised with
-        :func:`planner.plan.validate_plan` (without a food table) first.
+        :func:`planner.model.plan.validate_plan` (without a food table) first.
     out : file-like, optional
         Where to write: any object with a ``write`` method, text (e.g.
         :class:`io.StringIO`, a file opened with ``newline=""``) or binary (UTF-8 bytes
@@ -121,7 +121,7 @@ def plan_to_csv(
     Raises
     ------
     InputError
-        The plan does not pass :func:`~planner.plan.validate_plan`.
+        The plan does not pass :func:`~planner.model.plan.validate_plan`.
     ValueError
         ``evaluation.items`` lacks a computed column or has a different number of rows.
     """
@@ -162,6 +162,20 @@ def plan_to_csv(
     else:
         out.write(text)
     return None
+
+
+def evaluation_csv(plan: pd.DataFrame, evaluation: Any) -> str:
+    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
+
+    :func:`plan_to_csv` with the evaluation's columns, plus a ``verdict``
+    column (the same key in every row, as in ``summary["verdict"]``); the file still
+    imports as a plan (extra columns are ignored). Used by the CLI and the app.
+    """
+    text = plan_to_csv(plan, evaluation=evaluation) or ""
+    verdict = str(evaluation.summary["verdict"])
+    lines = text.rstrip("\n").split("\n")
+    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
+    return "\n".join(out) + "\n"
 
 
 # -- import -----------------------------------------------------------------------------
@@ -377,7 +391,7 @@ def plan_from_csv(source: Any, foods: Any = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The plan as :func:`planner.plan.validate_plan` returns it.
+        The plan as :func:`planner.model.plan.validate_plan` returns it.
 
     Raises
     ------
@@ -419,6 +433,7 @@ __all__ = [
     "MAX_CSV_ROWS",
     "MINIMAL_CSV_COLUMNS",
     "PLAN_CSV_COLUMNS",
+    "evaluation_csv",
     "neutralise_formula",
     "plan_from_csv",
     "plan_to_csv",

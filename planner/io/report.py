@@ -166,7 +166,7 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
 # -- content ------------------------------------------------------------------------------------
 def _verdict_text(summary: Mapping[str, Any]) -> str:
     """The verdict's label and explanation from the library's one vocabulary."""
-    from planner.verdicts import Verdict
+    from planner.model.verdicts import Verdict
 
     info = Verdict(summary["verdict"]).info
     return f"{info.label}. {info.explanation}"
@@ -196,7 +196,7 @@ def _profile_line(profile: Any, evaluation: Any) -> str:
 
 
 def _assessment(symptoms: Any, risk_factors: Any, profile: Any):
-    from planner.symptoms import SymptomAssessment, assess_symptoms, load_risk_factors
+    from planner.model.symptoms import SymptomAssessment, assess_symptoms, load_risk_factors
 
     if isinstance(symptoms, SymptomAssessment):
         return symptoms
@@ -211,7 +211,7 @@ def _assessment(symptoms: Any, risk_factors: Any, profile: Any):
 
 
 def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | None:
-    from planner.stores import project_stores
+    from planner.model.stores import project_stores
 
     absorbed = summary.get("absorbed_ug_per_day")
     try:
@@ -444,7 +444,7 @@ def _build(ctx: dict[str, Any], lim: _Limits, total_pages: int | None = None) ->
 
 
 def _findings_table(pdf: Any, labs: Any, t: Any, body: float) -> None:
-    from planner.labs import result_text
+    from planner.model.labs import result_text
 
     cols = ("Marker", "Result", "Band", "Band range", "Guideline / source")
     widths = (38, 34, 24, 44, 40)
@@ -484,7 +484,7 @@ def write_report(
     out : binary file-like
         Anything with ``write(bytes)``: an open file, :class:`io.BytesIO`, a response.
     evaluation : Evaluation
-        From :func:`planner.evaluate`: ``summary`` (eaten and absorbed µg/day, the lines,
+        From :func:`planner.model.evaluate`: ``summary`` (eaten and absorbed µg/day, the lines,
         ``summary.get("verdict")`` if present, else ``status``, and ``flags``), ``days``
         (per-day chart) and ``recommendation``.
     profile : Profile or object
@@ -523,13 +523,13 @@ def write_report(
         The ``report`` extra (fpdf2, matplotlib) is not installed; the message says how
         to install it.
     """
-    from planner.labs import LabInterpretation, treatment_information
-    from planner.stores import DEPLETION_THRESHOLD_UG
+    from planner.model.labs import LabInterpretation, treatment_information
+    from planner.model.stores import DEPLETION_THRESHOLD_UG
 
     _require_extras()
     summary = getattr(evaluation, "summary", None)
     if not isinstance(summary, Mapping):
-        raise InputError("evaluation must be the result of planner.evaluate (it has no "
+        raise InputError("evaluation must be the result of planner.model.evaluate (it has no "
                          "summary).")
     if labs is not None and not isinstance(labs, LabInterpretation):
         raise InputError(f"labs must be the result of planner.interpret_labs, not "
@@ -537,9 +537,7 @@ def write_report(
     if not hasattr(out, "write"):
         raise InputError(f"out must be a binary file-like object, not {type(out).__name__}.")
     if version is None:
-        import planner
-
-        version = planner.__version__
+        from planner._version import __version__ as version
     when = created or dt.date.today()
     created_dt = (when if isinstance(when, dt.datetime)
                   else dt.datetime(when.year, when.month, when.day))

@@ -1,12 +1,12 @@
 """Evaluate a meal plan: B12 absorbed, meal by meal, against the person's recommendation.
 
-:func:`evaluate` validates the plan (:func:`planner.plan.validate_plan`), looks up each
+:func:`evaluate` validates the plan (:func:`planner.model.plan.validate_plan`), looks up each
 food's B12, splits it into food-bound and crystalline (added) B12, groups rows taken at
 the same clock time into doses, applies the absorption model with the gradual recovery
-of the IF receptors between doses (:func:`planner.absorption.absorbed_doses`), shares
+of the IF receptors between doses (:func:`planner.model.absorption.absorbed_doses`), shares
 each dose's absorbed amount back to its items, averages over the span
-(:func:`plan_span`) and gives the verdict (:mod:`planner.verdicts`) against the lines of
-:func:`planner.recommendations.recommended_intake`. Everything after validation is
+(:func:`plan_span`) and gives the verdict (:mod:`planner.model.verdicts`) against the lines of
+:func:`planner.model.recommendations.recommended_intake`. Everything after validation is
 vectorised (numpy/pandas), so time grows linearly with the rows.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.absorption import (
+from planner.errors import InputError, shorten
+from planner.model.absorption import (
     BARIATRIC_ORAL_UG_PER_DAY,
     CONDITIONS,
     NO_IF_MAINTENANCE_ABSORBED_UG,
@@ -29,13 +30,12 @@ from planner.absorption import (
     absorbed_doses,
     minutes_of_day,
 )
-from planner.errors import InputError, shorten
-from planner.foods import FoodTable
-from planner.plan import MAX_DAY, validate_plan
-from planner.profile import Profile
-from planner.recommendations import Recommendation, recommended_intake
+from planner.model.foods import FoodTable
+from planner.model.plan import MAX_DAY, validate_plan
+from planner.model.profile import Profile
+from planner.model.recommendations import Recommendation, recommended_intake
+from planner.model.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
-from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 
 EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
 #: Over 50, "meet the RDA mainly" from fortified food or supplements [IOM p.306]: the
@@ -256,7 +256,7 @@ def evaluate(
         ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
         (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
         ``requirement_absorbed_ug`` (requirement line; None when only an AI is
-        published); ``verdict`` (a :class:`planner.verdicts.Verdict` key),
+        published); ``verdict`` (a :class:`planner.model.verdicts.Verdict` key),
         ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
         ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
         ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
@@ -280,7 +280,7 @@ def evaluate(
     0 and are flagged. Each dose's absorbed food-bound B12 is shared among its items in
     proportion to their food-bound µg, and its absorbed crystalline B12 in proportion to
     their crystalline µg. Doses close in time share the IF receptors as they recover
-    (:func:`planner.absorption.absorbed_doses`). See ``docs/model.md``.
+    (:func:`planner.model.absorption.absorbed_doses`). See ``docs/model.md``.
 
     References
     ----------
@@ -294,29 +294,13 @@ def evaluate(
     if foods is not None and not isinstance(foods, FoodTable):
         raise InputError(f"foods must be a FoodTable, not {type(foods).__name__}.")
     if foods is None and _has_food_rows(plan):
-        from planner.foods import load_foods
+        from planner.model.foods import load_foods
 
         foods = load_foods()
     rec = recommended_intake(profile)
     params = profile.absorption_params
     p = validate_plan(plan, foods)
     return _evaluate_valid(p, profile, rec, params, foods, days)
-
-
-def evaluation_csv(plan: pd.DataFrame, evaluation: Evaluation) -> str:
-    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
-
-    :func:`planner.plan_csv.plan_to_csv` with the evaluation's columns, plus a ``verdict``
-    column (the same key in every row, as in ``summary["verdict"]``); the file still
-    imports as a plan (extra columns are ignored). Used by the CLI and the app.
-    """
-    from planner.plan_csv import plan_to_csv
-
-    text = plan_to_csv(plan, evaluation=evaluation) or ""
-    verdict = str(evaluation.summary["verdict"])
-    lines = text.rstrip("\n").split("\n")
-    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
-    return "\n".join(out) + "\n"
 
 
 def _has_food_rows(plan: object) -> bool:
@@ -618,4 +602,4 @@ def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["Evaluation", "evaluate", "evaluation_csv", "plan_span"]
+__all__ = ["Evaluation", "evaluate", "plan_span"]

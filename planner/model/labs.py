@@ -62,7 +62,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
-from planner.symptoms import SymptomAssessment, assess_symptoms, normalise_risk_factors
+from planner.model.symptoms import SymptomAssessment, assess_symptoms, normalise_risk_factors
 
 THRESHOLDS_FILE = "lab_thresholds.csv"
 MARKERS_FILE = "lab_markers.csv"
@@ -809,7 +809,7 @@ def treatment_information(
     labs : LabInterpretation
         From :func:`interpret_labs`.
     symptoms : iterable of str or SymptomAssessment
-        Symptom keys (see :func:`planner.symptoms.load_symptoms`) or an assessment.
+        Symptom keys (see :func:`planner.model.symptoms.load_symptoms`) or an assessment.
     risk_factors : iterable of str
         Risk-factor keys; those in :data:`MALABSORPTION_CAUSES` add "lifelong". Ignored
         when ``symptoms`` is an assessment (its own risk factors are used).
@@ -885,7 +885,7 @@ _DIET_AFTER = ("The diet plan is for afterwards: once treatment has restored B12
 
 
 def _risk_keys() -> list[str]:
-    from planner.symptoms import load_risk_factors
+    from planner.model.symptoms import load_risk_factors
 
     return list(load_risk_factors()["key"])
 

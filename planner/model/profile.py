@@ -10,7 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.absorption import (
+from planner.errors import InputError, parse_decimal, shorten
+from planner.model.absorption import (
     ACID_REDUCER_LONG_TERM_YEARS,
     CONDITIONS,
     H2RA_DEFICIENCY_ODDS_RATIO,
@@ -20,8 +21,7 @@ from planner.absorption import (
     normalise_conditions,
     params_for,
 )
-from planner.errors import InputError, parse_decimal, shorten
-from planner.recommendations import AUTHORITIES, normalise_authority
+from planner.model.authorities import AUTHORITIES, normalise_authority
 from planner.schema import DIET_ORDER
 
 SEXES: tuple[str, ...] = ("female", "male")

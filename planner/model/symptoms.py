@@ -24,7 +24,7 @@ nothing                                   ``none``             —
 ========================================  ===================  ==========================
 
 ``needs_clinician`` is True exactly for ``urgent``: the verdict code uses it to give
-``needs_clinician``. Every risk factor of :data:`planner.absorption.CONDITIONS` is in
+``needs_clinician``. Every risk factor of :data:`planner.model.absorption.CONDITIONS` is in
 the risk-factor vocabulary, so ``profile.conditions`` can be passed as they are.
 
 References
