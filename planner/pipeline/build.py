@@ -322,7 +322,7 @@ def sources_markdown(counts: dict[str, int], inputs: list[tuple[str, str]]) -> s
         "",
         "Diet classes use every signal in the releases: FNDDS ingredient lists, SR food "
         "groups, LanguaL descriptors, the words of the name, and USDA's nutrient figures "
-        "(thresholds and every exception with its reason: `planner/diet.py`, "
+        "(thresholds and every exception with its reason: `planner/model/diet.py`, "
         "`FIGURE_EXCEPTIONS`; rules: docs/model.md).",
         "",
         "## Input files (SHA-256)",
