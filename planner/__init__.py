@@ -32,6 +32,12 @@ from planner.charts import (
     zone_frame,
 )
 from planner.errors import DataFileError, InputError, UnknownFoodError, parse_decimal, shorten
+from planner.formats import (
+    Flag,
+    format_ug,
+    parse_yes_no,
+    round_significant,
+)
 from planner.io.examples import EXAMPLES, load_example
 from planner.io.fdc import (
     API_KEY_ENV as FDC_API_KEY_ENV,
@@ -134,6 +140,7 @@ from planner.model.recommendations import (
 )
 from planner.model.stores import (
     DAYS_PER_YEAR,
+    DEFAULT_INITIAL_STORE_UG,
     DEPLETION_THRESHOLD_UG,
     MAX_DAYS,
     REPLETE_STORE_UG,
@@ -172,6 +179,7 @@ __all__ = [
     "CONDITIONS",
     "CURRENT_PLAN",
     "DAYS_PER_YEAR",
+    "DEFAULT_INITIAL_STORE_UG",
     "DEFAULT_MEAL_TIMES",
     "DEPLETION_THRESHOLD_UG",
     "DIET_ORDER",
@@ -200,6 +208,7 @@ __all__ = [
     "Depletion",
     "Evaluation",
     "FdcClient",
+    "Flag",
     "FdcError",
     "FdcKeyInvalid",
     "FdcKeyMissing",
@@ -237,6 +246,7 @@ __all__ = [
     "evaluate_many",
     "evaluate_many_dask",
     "evaluation_csv",
+    "format_ug",
     "initial_store_estimate",
     "interpret_labs",
     "label_food",
@@ -258,6 +268,7 @@ __all__ = [
     "parse_fdc_food",
     "parse_fdc_search",
     "parse_lab_value",
+    "parse_yes_no",
     "plan_from_csv",
     "plan_name",
     "plan_span",
@@ -269,6 +280,7 @@ __all__ = [
     "recommended_intake",
     "resolve_fdc_api_key",
     "resolve_fdc_base_url",
+    "round_significant",
     "save_plan",
     "save_profile",
     "save_report",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from planner.model.stores import DEPLETION_THRESHOLD_UG, REPLETE_STORE_UG
+from planner.model.stores import DAYS_PER_YEAR, DEPLETION_THRESHOLD_UG, REPLETE_STORE_UG
 from planner.schema import DEFAULT_MEAL_TIMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -267,7 +267,7 @@ def store_frame(projection: Any) -> pd.DataFrame:
         "day": pd.to_numeric(df["day"], errors="coerce").astype("float64"),
         "store_ug": pd.to_numeric(df["store_ug"], errors="coerce").astype("float64"),
     }).dropna().reset_index(drop=True)
-    out["years"] = out["day"] / 365.25
+    out["years"] = out["day"] / DAYS_PER_YEAR
     return out[["day", "years", "store_ug"]]
 
 

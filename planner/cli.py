@@ -23,6 +23,7 @@ import pandas as pd
 
 from planner import (
     DAYS_PER_YEAR,
+    DEFAULT_INITIAL_STORE_UG,
     DEPLETION_THRESHOLD_UG,
     EXIT_BAD_INPUT,
     EXIT_NOT_OK,
@@ -37,6 +38,7 @@ from planner import (
     download_release,
     evaluate,
     evaluation_csv,
+    format_ug,
     initial_store_estimate,
     interpret_labs,
     load_foods,
@@ -141,7 +143,7 @@ def _table(df: pd.DataFrame, formats: dict[str, str] | None = None, width: int =
 
 
 def _ug(x: float) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f} µg"
+    return format_ug(x, 2)
 
 
 # -- shared arguments ---------------------------------------------------------------------
@@ -580,8 +582,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="days to average over (default: first to last plan day)")
     e.add_argument("--initial-store", type=_number("--initial-store"), default=None,
                    metavar="UG",
-                   help="body store at the start for the store outlook [µg] (default "
-                   "2500 µg, a usual adult store)")
+                   help="body store at the start for the store outlook [µg] (default: "
+                   "estimated from the diet and conditions; "
+                   f"{DEFAULT_INITIAL_STORE_UG:,.0f} µg for a mixed diet)")
     _add_format(e, ("table", "json", "csv"))
     e.set_defaults(func=_evaluate)
 
@@ -621,7 +624,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="days to project, instead of years (1 to 36,525)")
     p.add_argument("--initial", type=_number("--initial"), default=None,
                    help="store at the start [µg] (default: estimated from --diet, "
-                   "--years-without-b12, --pregnant and --condition; 2500 for a mixed diet)")
+                   "--years-without-b12, --pregnant and --condition; "
+                   f"{DEFAULT_INITIAL_STORE_UG:,.0f} for a mixed diet)")
     p.add_argument("--diet", default="omnivore", help="diet, for the starting estimate")
     p.add_argument("--years-without-b12", type=_number("--years-without-b12"), default=0.0,
                    metavar="YEARS",

@@ -25,7 +25,7 @@ PACKAGE = ROOT / "planner"
 NOT_THE_APP = {"planner", "tests", "benchmarks", "build", "dist", "data", "docs"}
 
 #: Layer of each part of the package, lowest first, and what each may import.
-BASE = {"planner.errors", "planner._paths", "planner._files", "planner.schema",
+BASE = {"planner.errors", "planner.formats", "planner._paths", "planner._files", "planner.schema",
         "planner._version"}
 MAY_IMPORT: dict[str, set[str]] = {
     "base": {"base"},

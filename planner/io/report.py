@@ -39,6 +39,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import InputError
+from planner.model.stores import DAYS_PER_YEAR
 
 REFERENCES_FILE = "references.csv"
 MAX_PAGES = 2
@@ -149,7 +150,7 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
 
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    years = pd.to_numeric(stores["day"], errors="coerce").to_numpy(float) / 365.25
+    years = pd.to_numeric(stores["day"], errors="coerce").to_numpy(float) / DAYS_PER_YEAR
     ax.plot(years, pd.to_numeric(stores["store_ug"], errors="coerce").to_numpy(float),
             color="#1f77b4", linewidth=1.8, label="body store (model)")
     ax.axhline(threshold_ug, color="#d62728", linestyle="--", linewidth=1.2,
@@ -221,7 +222,7 @@ def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | 
     if not math.isfinite(a) or a < 0:
         return None
     try:
-        return project_stores(a, round(STORE_YEARS * 365.25),
+        return project_stores(a, round(STORE_YEARS * DAYS_PER_YEAR),
                               conditions=tuple(getattr(profile, "conditions", ()) or ()))
     except InputError:
         return None

@@ -39,6 +39,7 @@ import pandas as pd
 
 from planner._files import atomic_write_text, move_aside
 from planner.errors import InputError, UnknownFoodError, parse_decimal, shorten
+from planner.formats import require_yes_no
 from planner.io.user_folder import user_dir
 from planner.model.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, MAX_ID, MAX_TEXT, clean_text
 from planner.model.reliability import infer_fortified
@@ -133,14 +134,7 @@ def _float(value: Any, name: str, most: float = math.inf) -> float:
 def _bool(value: Any, name: str, default: bool) -> bool:
     if value is None:
         return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "1", "yes"}:
-        return True
-    if text in {"false", "0", "no", ""}:
-        return False
-    raise InputError(f"{name} must be true or false, not {shorten(value)}.")
+    return require_yes_no(value, name, blank=False)
 
 
 def _text(value: Any) -> str:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError
+from planner.formats import require_yes_no
 from planner.model.absorption import (
     AbsorptionParams,
     DoseLoads,
@@ -81,8 +82,6 @@ _RESULT_DTYPES: dict[str, str] = {
 }
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0", ""}
 _SHOWN = 5  # ids listed in a message before "..."
 
 
@@ -147,15 +146,7 @@ def _map_uniques(s: pd.Series, fn) -> tuple[np.ndarray, list]:
 
 # -- profiles ---------------------------------------------------------------------------
 def _bool_value(v: object, name: str) -> bool:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return False
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
-        return bool(v)
-    if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
-        return v.strip().lower() in _TRUE
-    raise InputError(f"{name} must be true or false, not {v!r}")
+    return require_yes_no(v, name, blank=False)
 
 
 def _conditions_value(v: object) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, shorten
+from planner.formats import flag as _flag
 from planner.model.absorption import (
     BARIATRIC_ORAL_UG_PER_DAY,
     CONDITIONS,
@@ -37,7 +38,9 @@ from planner.model.recommendations import Recommendation, recommended_intake
 from planner.model.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
 
-EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
+EVM_GUIDANCE_UG = 2000.0  # UK EVM (2003) guidance level from supplements [µg/day] [EVM-SANO]
+#: Source tags of :data:`EVM_GUIDANCE_UG`: the figure as quoted, and the report itself.
+EVM_SOURCE = "[EVM-SANO] [EVM-03]"
 #: Over 50, "meet the RDA mainly" from fortified food or supplements [IOM p.306]: the
 #: warning fires when less than half of the absorbed B12 is crystalline.
 OLDER_ADULT_CRYSTALLINE_SHARE = 0.5
@@ -79,10 +82,6 @@ class Evaluation:
     summary: dict[str, Any]
     profile: Profile
     recommendation: Recommendation
-
-
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
 
 
 def plan_span(plan_days: object, days: object = None) -> tuple[int, int, int]:
@@ -556,8 +555,9 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
     if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + LINE_TOLERANCE_UG).any():
         out.append(_flag(
             "above_evm_guidance", "info",
-            "On some days supplements give more than 2000 µg, the UK EVM guidance level "
-            "(no upper limit is set by the IOM or EFSA).", "[EVM-SANO] [IOM p.306]"))
+            f"On some days supplements give more than {EVM_GUIDANCE_UG:,.0f} µg, the UK EVM "
+            "guidance level (no upper limit is set by the IOM or EFSA).",
+            f"{EVM_SOURCE} [IOM p.306]"))
     if (profile.pregnant or profile.lactating) and len(days_df) > 1 and (
             days_df["absorbed_ug"] <= 0).any():
         out.append(_flag(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError, UnknownFoodError
+from planner.formats import parse_yes_no
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 FOODS_FILE = "foods.csv.gz"
@@ -33,9 +34,7 @@ def _coerce(df: pd.DataFrame, columns: dict[str, str], name: str) -> pd.DataFram
                 s = s.fillna("").astype(str)
             elif dtype == "bool":
                 if s.dtype != bool:
-                    s = s.map(
-                        lambda v: str(v).strip().lower() in {"true", "1", "yes"}
-                    ).astype(bool)
+                    s = s.map(lambda v: parse_yes_no(v) is True).astype(bool)
             else:
                 s = pd.to_numeric(s, errors="raise").astype(dtype)
         except (ValueError, TypeError) as exc:

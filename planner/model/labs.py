@@ -524,7 +524,7 @@ class LabInterpretation:
         return self.category == "deficiency_likely"
 
 
-def _flag(value: object, name: str) -> bool | None:
+def _optional_bool(value: object, name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise InputError(f"{name} must be True, False or None (read from the profile), not "
@@ -558,7 +558,7 @@ def circumstances_from(profile: object = None, **flags: bool | None) -> tuple[st
     names = _names(profile) if profile is not None else set()
     out = []
     for c in CIRCUMSTANCES:
-        flag = _flag(flags.get(c), c)
+        flag = _optional_bool(flags.get(c), c)
         if flag is None and profile is not None:
             flag = bool(PROFILE_NAMES[c] & names)
             if c == "pregnant":

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.errors import InputError, parse_decimal, shorten
+from planner.formats import flag as _flag
+from planner.formats import require_yes_no
 from planner.model.absorption import (
     ACID_REDUCER_LONG_TERM_YEARS,
     CONDITIONS,
@@ -36,10 +38,6 @@ OLDER_ADULT_AGE_YEARS = 51.0  # the IOM's "51+ y" life stage, "people over 50" [
 _ACID_REDUCER_ODDS = {"ppi": PPI_DEFICIENCY_ODDS_RATIO, "h2_blocker": H2RA_DEFICIENCY_ODDS_RATIO}
 
 
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
-
-
 def _age(value: object, name: str, scale: float) -> float:
     if isinstance(value, bool) or value is None:
         raise InputError(f"{name} must be a number, not {value!r}.")
@@ -58,14 +56,9 @@ def _age(value: object, name: str, scale: float) -> float:
 
 
 def _bool(value: object, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no",
-                                                            "0", ""}:
-        return value.strip().lower() in {"true", "yes", "1"}
-    raise InputError(f"{name} must be true or false, not {value!r}.")
+    if value is None:  # a Profile field is given or left out, never None
+        raise InputError(f"{name} must be true or false, not None.")
+    return require_yes_no(value, name, blank=False)
 
 
 @dataclass(frozen=True)

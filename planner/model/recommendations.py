@@ -41,6 +41,8 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
+from planner.formats import flag as _flag
+from planner.formats import parse_yes_no
 from planner.model.authorities import (  # noqa: F401 - re-exported for old imports
     AUTHORITIES,
     AUTHORITY_ALIASES,
@@ -65,7 +67,7 @@ _COLUMNS = ("authority", "life_stage", "age_min_years", "age_max_years", "pregna
 
 
 def _as_bool(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
+    return series.map(lambda v: parse_yes_no(v) is True).astype(bool)
 
 
 @lru_cache(maxsize=4)
@@ -198,10 +200,6 @@ class Recommendation:
                 f"The {self.authority} value for {self.life_stage} ({self.value_ug:g} µg/day) "
                 "comes from a secondary source.", self.source))
         return out
-
-
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
 
 
 def _row_for(table: pd.DataFrame, authority: str, age: float, pregnant: bool,

@@ -41,7 +41,7 @@ STORE_ZONES: dict[str, float] = {
     "low": DEPLETION_THRESHOLD_UG,
     "depleted": 0.0,
 }
-DAYS_PER_YEAR = 365.25
+DAYS_PER_YEAR = 365.25  # the Julian year, a year of days on average (leap years included) [d]
 MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
 MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
 

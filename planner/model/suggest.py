@@ -114,6 +114,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
+from planner.formats import format_ug
 from planner.model.absorption import (
     CONDITIONS,
     AbsorptionParams,
@@ -125,7 +126,7 @@ from planner.model.absorption import (
     minutes_of_day,
 )
 from planner.model.diet import is_branded
-from planner.model.evaluate import Evaluation, evaluate
+from planner.model.evaluate import EVM_GUIDANCE_UG, EVM_SOURCE, Evaluation, evaluate
 from planner.model.foods import FoodTable
 from planner.model.labs import LabInterpretation, TreatmentInformation, treatment_information
 from planner.model.plan import empty_plan, validate_plan
@@ -169,7 +170,6 @@ CRYSTALLINE_SHARE = 0.5
 MOVE_MESSAGE_UG = 0.1
 #: Float margin the fast model must clear before :func:`evaluate` verifies [µg/day].
 _MARGIN = 1e-6
-EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level, supplements [µg/day] [EVM-03]
 #: From this age [years] the adult regimens apply; below it VeganHealth's table by age
 #: (1-3, 4-8, 9-13 y) gives children's doses [VH-TAB]; "14+ y" is its adult row.
 ADULT_SUPPLEMENT_AGE_Y = 14.0
@@ -1438,8 +1438,8 @@ def _supplement_table(model: _Model, rec: Any, line: float, base_pd: float,
                 note += (" In pregnancy and breastfeeding a daily source is advised: only newly "
                          "absorbed B12 reaches the baby easily [IOM p.340].")
             if d > EVM_GUIDANCE_UG:
-                note += (" Above the UK EVM guidance level of 2000 µg a day from supplements on "
-                         "the day taken [EVM-03].")
+                note += (f" Above the UK EVM guidance level of {EVM_GUIDANCE_UG:,.0f} µg a day "
+                         f"from supplements on the day taken {EVM_SOURCE}.")
             verdict = decide(total, rec.target_absorbed_ug, req, needs_clinician)
             rows.append({
                 **base, "note": note, "dose_ug": d,
@@ -1524,12 +1524,12 @@ def _moves(model: _Model, items: pd.DataFrame, slots: list[_Slot]) -> pd.DataFra
 # -- messages ------------------------------------------------------------------------------
 def _ug(x: float) -> str:
     """ "1.2 µg"; small amounts keep two digits ("0.04 µg", never "0.0 µg" short)."""
-    return f"{x:.2f} µg" if 0 < abs(x) < 0.095 else f"{x:.1f} µg"
+    return format_ug(x, 1)
 
 
 def _ug2(x: float) -> str:
     """Absorbed amounts near a line: two decimals, as the app's metrics show them."""
-    return f"{x:.2f} µg"
+    return format_ug(x, 2)
 
 
 def _join(parts: list[str]) -> str:
@@ -1651,7 +1651,7 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
         out.append(_supplement_sentence(supplements, status))
     if len(supplements):
         out.append("No upper limit has been set for B12 [IOM p.306] [EFSA-15]; the UK guidance "
-                   "level is 2000 µg a day from supplements [EVM-03].")
+                   f"level is {EVM_GUIDANCE_UG:,.0f} µg a day from supplements {EVM_SOURCE}.")
     return out
 
 
