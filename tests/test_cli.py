@@ -229,11 +229,16 @@ def test_data_build_bad_input(capsys, tmp_path):
     assert code == 2 and err.startswith("error: ") and "Traceback" not in err
 
 
-def test_data_build_happy_path(capsys, tmp_path, usda_dir):
-    code, out, err = run(capsys, "data", "build", "--sr28", str(usda_dir / "sr28"), "--fndds",
-                         str(usda_dir / "fndds-2021-2023"), "--out", str(tmp_path))
+def test_data_build_happy_path(capsys, tmp_path, monkeypatch):
+    """The command hands its folders to the build (the real build, ~17 s, is checked once
+    per session in tests/test_build.py against the committed tables)."""
+    calls = []
+    monkeypatch.setattr("planner.cli.build_data", lambda **kw: calls.append(kw) or {})
+    code, out, err = run(capsys, "data", "build", "--sr28", str(tmp_path / "sr"), "--fndds",
+                         str(tmp_path / "fn"), "--out", str(tmp_path / "out"))
     assert code == 0, err
-    assert (tmp_path / "foods.csv.gz").is_file()
+    assert calls == [{"sr28_dir": str(tmp_path / "sr"), "fndds_dir": str(tmp_path / "fn"),
+                      "out_dir": str(tmp_path / "out")}]
 
 
 # -- help -------------------------------------------------------------------------------
