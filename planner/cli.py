@@ -15,7 +15,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ from planner import (
     plan_from_csv,
     project_stores,
     read_user_foods,
+    round_significant,
     save_report,
     shorten,
     store_outlook,
@@ -105,20 +106,33 @@ def _in_range(value: float | None, lo: float, hi: float, what: str) -> None:
 
 
 # -- output helpers ---------------------------------------------------------------------
-def _jsonable(obj: Any) -> Any:
-    """Plain JSON values: numpy scalars → Python, NaN/inf → None, frames → records."""
+class _Computed:
+    """Marks a computed part of a JSON reply: its numbers are written as people read them
+    (:func:`planner.round_significant`); what the user gave is written exactly."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _jsonable(obj: Any, readable: bool = False) -> Any:
+    """Plain JSON values: numpy scalars → Python, NaN/inf → None, frames → records;
+    floats inside a :class:`_Computed` part rounded to 4 significant digits."""
+    if isinstance(obj, _Computed):
+        return _jsonable(obj.value, True)
     if isinstance(obj, pd.DataFrame):
-        return [_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return [_jsonable(r, readable) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v, readable) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
+        return [_jsonable(v, readable) for v in obj]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if obj is pd.NA or obj is pd.NaT:
         return None
+    if readable and isinstance(obj, float):
+        return round_significant(obj)
     return obj
 
 
@@ -235,9 +249,10 @@ def _evaluate(args: argparse.Namespace) -> int:
              if args.initial_store is None else args.initial_store)
     outlook = store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
     if args.format == "json":
-        _print_json({"verdict": s["verdict"], "summary": s,
-                     "recommendation": ev.recommendation.as_dict(), "days": ev.days,
-                     "store_outlook": outlook.as_dict()})
+        _print_json({"verdict": s["verdict"], "summary": _Computed(s),
+                     "recommendation": ev.recommendation.as_dict(),
+                     "days": _Computed(ev.days),
+                     "store_outlook": _Computed(outlook.as_dict())})
     elif args.format == "csv":
         sys.stdout.write(evaluation_csv(plan, ev))
     else:
@@ -303,9 +318,11 @@ def _suggest(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json({
             "status": res.status, "verdict": res.verdict, "goal": res.goal,
-            "goal_absorbed_ug": res.goal_absorbed_ug,
-            "messages": res.messages, "foods": res.foods, "supplements": res.supplements,
-            "additions": res.additions, "urgent": res.urgent,
+            "goal_absorbed_ug": _Computed(res.goal_absorbed_ug),
+            "messages": res.messages, "foods": _Computed(res.foods),
+            "supplements": _Computed(res.supplements),
+            "additions": res.additions,  # plan rows: exact, so they import as they are
+            "urgent": res.urgent,
         })
         return EXIT_OK
     print(f"Suggestions for {args.plan} ({res.status.replace('_', ' ')})\n")
@@ -361,19 +378,25 @@ def _project_stores(args: argparse.Namespace) -> int:
     yearly = yearly[["years", "day", "store_ug", "zone"]]
     if args.format == "json":
         _print_json({
-            "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(initial),
+            "absorbed_ug_per_day": float(args.absorbed),
+            "initial_store_ug": float(initial) if args.initial is not None
+            else _Computed(float(initial)),
             "initial_store_basis": basis, "conditions": conditions, "turnover_per_day": k,
-            "days": n_days, "outlook": outlook.as_dict(),
-            "steady_state_ug": outlook.steady_state_ug,
-            "leaves_replete_days": outlook.leaves_replete_days,
-            "depletion_days": outlook.depleted_days,
+            "days": n_days, "outlook": _Computed(outlook.as_dict()),
+            "steady_state_ug": _Computed(outlook.steady_state_ug),
+            "leaves_replete_days": _Computed(outlook.leaves_replete_days),
+            "depletion_days": _Computed(outlook.depleted_days),
             "depletion_years": None if outlook.depleted_days is None
-            else outlook.depleted_days / DAYS_PER_YEAR,
-            "final_store_ug": float(proj["store_ug"].iloc[-1]), "yearly": yearly,
+            else _Computed(outlook.depleted_days / DAYS_PER_YEAR),
+            "final_store_ug": _Computed(float(proj["store_ug"].iloc[-1])),
+            "yearly": _Computed(yearly),
         })
         return EXIT_OK
     if args.format == "csv":
-        proj.to_csv(sys.stdout, index=False)
+        readable = proj.copy()
+        for col in readable.select_dtypes("float").columns:
+            readable[col] = readable[col].map(round_significant)
+        readable.to_csv(sys.stdout, index=False, lineterminator="\n")
         return EXIT_OK
     print(f"Body B12 store at {float(args.absorbed):g} µg absorbed a day, starting from "
           f"{float(initial):,.0f} µg ({basis}; turnover {k * 100:.2f} %/day)\n")

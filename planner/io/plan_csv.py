@@ -2,8 +2,9 @@
 
 One schema for both directions (documented in the README, "Meal-plan CSV files"): the
 plan columns of :data:`planner.schema.PLAN_COLUMNS` in order, then, when the plan was
-evaluated, the computed columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug``.
-A round trip is exact for the plan columns::
+evaluated, the computed columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug``,
+rounded to 4 significant digits as people read them (:func:`planner.round_significant`:
+``0.836``, never ``0.8360000000000001``). A round trip is exact for the plan columns::
 
     plan_from_csv(io.StringIO(plan_to_csv(plan)), foods) == validate_plan(plan, foods)
 
@@ -29,6 +30,7 @@ from typing import IO, Any
 import pandas as pd
 
 from planner.errors import InputError, shorten
+from planner.formats import round_significant
 from planner.model.plan import MAX_TEXT, raise_problems, validate_plan
 from planner.schema import PLAN_COLUMNS
 
@@ -110,7 +112,9 @@ def plan_to_csv(
     evaluation : object, optional
         An evaluation of ``plan``: any object whose ``items`` attribute is a DataFrame
         with the columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug`` and one
-        row per plan row, in the same order. Its columns are appended.
+        row per plan row, in the same order. Its columns are appended, rounded to
+        :data:`planner.formats.SIGNIFICANT_DIGITS` significant digits [µg]; the plan's own
+        columns are written exactly (they read back as the same floats).
 
     Returns
     -------
@@ -148,8 +152,8 @@ def plan_to_csv(
                 f"evaluation.items has {len(items)} rows but the plan has {len(valid)}; "
                 "evaluate this plan again before exporting."
             )
-        for col in COMPUTED_CSV_COLUMNS:
-            cells[col] = [_format_number(v) for v in items[col].tolist()]
+        for col in COMPUTED_CSV_COLUMNS:  # as people read them: 0.836, not 0.8360000000000001
+            cells[col] = [_format_number(round_significant(v)) for v in items[col].tolist()]
             columns.append(col)
     lines = [",".join(columns)]
     for i in range(len(valid)):
