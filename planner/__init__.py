@@ -153,6 +153,7 @@ from planner.model.stores import (
     store_turnover,
 )
 from planner.model.suggest import Suggestion, load_supplements, suggest
+from planner.model.summary import EvaluationSummary
 from planner.model.symptoms import (
     SymptomAssessment,
     assess_symptoms,
@@ -207,6 +208,7 @@ __all__ = [
     "DataFileError",
     "Depletion",
     "Evaluation",
+    "EvaluationSummary",
     "FdcClient",
     "Flag",
     "FdcError",

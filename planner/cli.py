@@ -249,7 +249,7 @@ def _evaluate(args: argparse.Namespace) -> int:
              if args.initial_store is None else args.initial_store)
     outlook = store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
     if args.format == "json":
-        _print_json({"verdict": s["verdict"], "summary": _Computed(s),
+        _print_json({"verdict": s["verdict"], "summary": _Computed(s.to_dict()),
                      "recommendation": ev.recommendation.as_dict(),
                      "days": _Computed(ev.days),
                      "store_outlook": _Computed(outlook.as_dict())})

@@ -35,6 +35,7 @@ from planner.model.foods import FoodTable
 from planner.model.plan import MAX_DAY, validate_plan
 from planner.model.profile import Profile
 from planner.model.recommendations import Recommendation, recommended_intake
+from planner.model.summary import EvaluationSummary
 from planner.model.verdicts import LINE_TOLERANCE_UG, Verdict, decide
 from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
 
@@ -70,8 +71,10 @@ class Evaluation:
         One row per day of the span (days without rows are zero): ``day``, ``n_items``,
         ``n_events``, ``ingested_ug``, ``fortified_ug``, ``food_bound_ug``,
         ``supplement_ug``, ``absorbed_ug``.
-    summary : dict
-        Daily averages over the span and the verdict; see :func:`evaluate`.
+    summary : EvaluationSummary
+        Daily averages over the span and the verdict, typed
+        (:class:`planner.model.summary.EvaluationSummary`) and readable like a dict
+        (``summary["verdict"]``); see :func:`evaluate`.
     profile : Profile
     recommendation : Recommendation
     """
@@ -79,7 +82,7 @@ class Evaluation:
     items: pd.DataFrame
     events: pd.DataFrame
     days: pd.DataFrame
-    summary: dict[str, Any]
+    summary: EvaluationSummary
     profile: Profile
     recommendation: Recommendation
 
@@ -247,15 +250,18 @@ def evaluate(
     Returns
     -------
     Evaluation
-        ``items``, ``events`` and ``days`` tables and a ``summary`` dict with, per day
-        over the span [µg/day]: ``intake_ug_per_day`` (counted),
+        ``items``, ``events`` and ``days`` tables and a ``summary``
+        (:class:`~planner.model.summary.EvaluationSummary`, readable like a dict) with,
+        per day over the span [µg/day]: ``intake_ug_per_day`` (counted),
         ``fortified_ug_per_day`` (crystalline, incl. supplements),
         ``food_bound_ug_per_day``, ``supplement_ug_per_day``, ``absorbed_ug_per_day``,
         ``absorbed_fortified_ug_per_day``, ``absorbed_food_bound_ug_per_day``,
-        ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
-        (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
-        ``requirement_absorbed_ug`` (requirement line; None when only an AI is
-        published); ``verdict`` (a :class:`planner.model.verdicts.Verdict` key),
+        ``uncounted_ug_per_day`` (unreliable sources); the lines
+        ``target_intake_ug_per_day`` (RDA/AI/RNI), ``target_absorbed_ug_per_day`` (goal
+        line), ``requirement_intake_ug_per_day``, ``requirement_absorbed_ug_per_day``
+        (requirement line; None when only an AI is published; the names without
+        ``_per_day`` still work in ``summary[...]``); ``verdict`` (a
+        :class:`planner.model.verdicts.Verdict` key),
         ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
         ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
         ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
@@ -460,7 +466,8 @@ def _evaluate_valid(
         "flags": _flags(profile, rec, items, days_df, absorbed_pd,
                         float(abs_cr.sum()) / span, empty_days, span),
     }
-    return Evaluation(items=items, events=events, days=days_df, summary=summary,
+    return Evaluation(items=items, events=events, days=days_df,
+                      summary=EvaluationSummary.from_dict(summary),
                       profile=profile, recommendation=rec)
 
 
