@@ -123,6 +123,16 @@ def test_merged_into_load_foods_and_search(small_table):
     assert len(load_foods(*small_table)) == 1  # the shipped table unless told otherwise
 
 
+def test_load_foods_never_reads_the_user_folder_by_itself(small_table):
+    save_user_food(oat_milk())
+    assert len(read_user_foods()[0]) == 1, "precondition: a saved food exists"
+    assert "user:oaty-oat-drink-barista" not in load_foods(*small_table)
+    assert "user:oaty-oat-drink-barista" in load_foods(*small_table,
+                                                       user_foods=read_user_foods())
+    with pytest.raises(InputError, match="user_foods"):
+        load_foods(*small_table, user_foods=True)
+
+
 def test_delete():
     save_user_food(oat_milk())
     delete_user_food("user:oaty-oat-drink-barista")
