@@ -817,7 +817,7 @@ def stores_section(evaluation: Evaluation, profile: Profile) -> None:
     days = int(PROJECTION_YEARS * 365.25)
     try:
         projection = project_stores(absorbed, days, initial_store_ug=start,
-                                           conditions=profile.conditions)
+                                    conditions=profile.conditions)
         outlook = store_outlook(absorbed, start, conditions=profile.conditions)
     except InputError as exc:
         st.error(f"No projection: {exc}")

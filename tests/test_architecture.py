@@ -22,7 +22,7 @@ import planner
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "planner"
-NOT_THE_APP = {"planner", "tests", "benchmarks", "build", "dist", "data", "docs"}
+NOT_THE_APP = {"planner", "tests", "benchmarks", "build", "dist", "data", "docs", "node_modules"}
 
 #: Layer of each part of the package, lowest first, and what each may import.
 BASE = {"planner.errors", "planner.formats", "planner._paths", "planner._files", "planner.schema",
