@@ -31,37 +31,68 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import charts, fdc, stores, userfoods
-from planner.errors import DataFileError, InputError
-from planner.evaluate import Evaluation, evaluate, evaluation_csv, plan_span
-from planner.examples import EXAMPLES, load_example
-from planner.foods import FoodTable, load_foods
-from planner.plan import (
+from planner import (
+    AUTHORITIES,
+    AUTHORITY_NAMES,
+    DEFAULT_MEAL_TIMES,
+    DEPLETION_THRESHOLD_UG,
+    DIET_ORDER,
+    EXAMPLES,
+    FDC_KEY_SIGNUP_URL,
+    MAX_CSV_BYTES,
     MAX_DAY,
     MAX_DOSE_UG,
     MAX_GRAMS,
+    PLAN_COLUMNS,
     SUPPLEMENT_FORMS,
-    empty_plan,
-    validate_plan,
-)
-from planner.plan_csv import MAX_CSV_BYTES, plan_from_csv, plan_to_csv
-from planner.profile import Profile
-from planner.recommendations import AUTHORITIES, AUTHORITY_NAMES, compare_authorities
-from planner.saved_plans import (
-    CURRENT,
+    SUPPLEMENT_PREFIX,
+    DataFileError,
+    Evaluation,
+    FdcClient,
+    FdcError,
+    FoodTable,
+    InputError,
     PlanExistsError,
+    Profile,
+    Suggestion,
+    Verdict,
+    compare_authorities,
+    day_chart,
     delete_saved_plan,
+    empty_plan,
+    evaluate,
+    evaluation_csv,
+    initial_store_estimate,
+    label_food,
     list_saved_plans,
+    load_example,
+    load_foods,
     load_profile,
     load_saved_plan,
+    meal_frame,
+    plan_from_csv,
     plan_name,
+    plan_span,
+    plan_to_csv,
     plans_dir,
+    project_stores,
+    read_user_foods,
+    resolve_fdc_api_key,
+    resolve_fdc_base_url,
     save_plan,
     save_profile,
+    save_user_food,
+    split_chart,
+    split_frame,
+    store_chart,
+    store_frame,
+    store_outlook,
+    suggest,
+    user_food_messages,
+    user_foods_path,
+    validate_plan,
 )
-from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
-from planner.suggest import Suggestion, suggest
-from planner.verdicts import Verdict
+from planner import CURRENT_PLAN as CURRENT
 
 log = logging.getLogger("b12planner.app")
 
@@ -127,7 +158,7 @@ EDITOR_PREFIX = "plan_editor"
 # ---------------------------------------------------------------------------------------
 def user_foods_stamp() -> str:
     """Changes whenever the saved-foods file changes (so the cached table is rebuilt)."""
-    path = userfoods.user_foods_path()
+    path = user_foods_path()
     try:
         stat = path.stat()
     except OSError:
@@ -137,7 +168,7 @@ def user_foods_stamp() -> str:
 
 @st.cache_resource(show_spinner="Loading the USDA food table…", max_entries=4)
 def _food_table(stamp: str) -> FoodTable:
-    table = load_foods()
+    table = load_foods(user_foods=read_user_foods())
     table.search("milk")  # build the search index once, not on the first keystroke
     return table
 
@@ -422,7 +453,7 @@ def sidebar_profile() -> Profile | None:
             step=0.5, key="p_years_no_b12", format="%g",
             help="Years without fortified foods, supplements or (for vegans) animal foods "
                  "before now. Used to estimate your store.")
-        estimate = stores.initial_store_estimate(
+        estimate = initial_store_estimate(
             ss["p_diet"], min(max(float(ss["p_years_no_b12"] or 0.0), 0.0), 100.0),
             tuple(ss["p_conditions"]),
             bool(ss["p_pregnant"]) and can_be_pregnant)
@@ -725,10 +756,10 @@ def charts_section(plan: pd.DataFrame, evaluation: Evaluation) -> None:
                            key="chart_measure",
                            format_func={"ingested_ug": "B12 eaten",
                                         "absorbed_ug": "B12 absorbed (estimate)"}.get)
-        frame = charts.meal_frame(plan, evaluation.items)
+        frame = meal_frame(plan, evaluation.items)
         target = s["target_intake_ug"] if measure == "ingested_ug" else s["target_absorbed_ug"]
         label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
-        st.altair_chart(charts.day_chart(frame, measure, target, label, days=s["days"]),
+        st.altair_chart(day_chart(frame, measure, target, label, days=s["days"]),
                         width="stretch")
         unknown = int(frame["unknown_items"].sum())
         note = "Meals are stacked in the order you eat them."
@@ -740,7 +771,7 @@ def charts_section(plan: pd.DataFrame, evaluation: Evaluation) -> None:
         st.caption(note)
     with right:
         st.markdown("**Fortified and supplements vs. naturally in food**")
-        st.altair_chart(charts.split_chart(charts.split_frame(plan, evaluation.items)),
+        st.altair_chart(split_chart(split_frame(plan, evaluation.items)),
                         width="stretch")
         fort = s["fortified_ug_per_day"]
         total = s["intake_ug_per_day"]
@@ -785,17 +816,17 @@ def stores_section(evaluation: Evaluation, profile: Profile) -> None:
     absorbed = float(s["absorbed_ug_per_day"])
     days = int(PROJECTION_YEARS * 365.25)
     try:
-        projection = stores.project_stores(absorbed, days, initial_store_ug=start,
-                                           conditions=profile.conditions)
-        outlook = stores.store_outlook(absorbed, start, conditions=profile.conditions)
+        projection = project_stores(absorbed, days, initial_store_ug=start,
+                                    conditions=profile.conditions)
+        outlook = store_outlook(absorbed, start, conditions=profile.conditions)
     except InputError as exc:
         st.error(f"No projection: {exc}")
         return
     left, right = st.columns([3, 1], gap="large")
     with left:
-        frame = charts.store_frame(projection)
+        frame = store_frame(projection)
         frame = frame[frame["day"] % 7 == 0].reset_index(drop=True)  # weekly points suffice
-        st.altair_chart(charts.store_chart(frame, stores.DEPLETION_THRESHOLD_UG),
+        st.altair_chart(store_chart(frame, DEPLETION_THRESHOLD_UG),
                         width="stretch")
     with right:
         st.metric("Where the store settles", f"{outlook.steady_state_ug:,.0f} µg",
@@ -1244,7 +1275,7 @@ def _save_label_food() -> None:
     ss = st.session_state
     mode = ss.get("lbl_mode", "ug")
     try:
-        row = userfoods.label_food(
+        row = label_food(
             name=str(ss.get("lbl_name", "")),
             serving_g=float(ss.get("lbl_serving", 0.0)),
             b12_per_serving_ug=float(ss.get("lbl_ug", 0.0)) if mode == "ug" else None,
@@ -1254,7 +1285,7 @@ def _save_label_food() -> None:
             diet=str(ss.get("lbl_diet", "vegan")),
             brand=str(ss.get("lbl_brand", "")),
         )
-        food_id = userfoods.save_user_food(row, [("1 serving", float(ss["lbl_serving"]))])
+        food_id = save_user_food(row, [("1 serving", float(ss["lbl_serving"]))])
     except InputError as exc:
         ss["lbl_error"] = str(exc)
         return
@@ -1309,12 +1340,18 @@ def custom_food_form() -> None:
 # ---------------------------------------------------------------------------------------
 # FoodData Central
 # ---------------------------------------------------------------------------------------
-def fdc_client() -> fdc.FdcClient | None:
+def fdc_api_key() -> str | None:
+    """The FDC key from the environment or the app's secrets (the library reads neither)."""
+    return resolve_fdc_api_key(environ=os.environ, secrets=st.secrets)
+
+
+def fdc_client() -> FdcClient | None:
     """An FDC client when a key is configured, else None."""
-    if not fdc.resolve_api_key():
+    key = fdc_api_key()
+    if not key:
         return None
-    base = os.environ.get("B12_FDC_BASE_URL") or fdc.DEFAULT_BASE_URL
-    return fdc.FdcClient(base_url=base, retries=1, timeout=(3.05, 15.0), deadline=30.0)
+    return FdcClient(key, resolve_fdc_base_url(os.environ), retries=1, timeout=(3.05, 15.0),
+                     deadline=30.0)
 
 
 def _fdc_search() -> None:
@@ -1332,7 +1369,7 @@ def _fdc_search() -> None:
     try:
         with client:
             ss["fdc_result"] = client.search(query, page_size=25)
-    except (InputError, fdc.FdcError) as exc:
+    except (InputError, FdcError) as exc:
         ss["fdc_error"] = str(exc)
 
 
@@ -1348,7 +1385,7 @@ def _fdc_save() -> None:
         return
     row = match.iloc[0].to_dict()
     try:
-        userfoods.save_user_food(row, result.portions)
+        save_user_food(row, result.portions)
     except (InputError, OSError) as exc:
         ss["fdc_error"] = f"Could not save the food: {exc}"
         return
@@ -1362,10 +1399,10 @@ def _fdc_save() -> None:
 
 def fdc_panel() -> None:
     ss = st.session_state
-    if not fdc.resolve_api_key():
+    if not fdc_api_key():
         st.info(
             "Search all of USDA FoodData Central (including branded products) with a free "
-            f"API key: sign up at {fdc.KEY_SIGNUP_URL} (it arrives by e-mail in minutes), "
+            f"API key: sign up at {FDC_KEY_SIGNUP_URL} (it arrives by e-mail in minutes), "
             "then start the app with the environment variable `FDC_API_KEY=<your key>`, or "
             "put `FDC_API_KEY = \"<your key>\"` in `.streamlit/secrets.toml` (never commit "
             "that file)."
@@ -1547,7 +1584,7 @@ def main() -> None:
     # One container per section: a message shown once in one section does not shift
     # the sections below it (which would close their open expanders and popovers).
     with st.container():
-        for msg in userfoods.user_food_messages():
+        for msg in user_food_messages():
             st.warning(as_text(msg))
     restore_plan(foods)
     profile = sidebar_profile()

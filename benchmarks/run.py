@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import planner  # noqa: E402
-from planner.absorption import (  # noqa: E402
+from planner.model.absorption import (  # noqa: E402
     IF_RECOVERY_MIN,
     DoseLoads,
     absorbed_from_loads,
     params_for,
 )
-from planner.batch import evaluate_many  # noqa: E402
+from planner.model.batch import evaluate_many  # noqa: E402
 
 QUERIES = ("milk", "egg", "salmon", "brocoli", "chedar cheese", "fortified cereal",
            "soy milk", "nutritional yeast", "tuna", "beef liver", "yogurt", "oat milk",
@@ -201,7 +201,8 @@ def naive_per_person(d: pd.DataFrame, profiles: pd.DataFrame, foods: planner.Foo
         prof = planner.Profile(age=row.age, sex=row.sex, diet=row.diet,
                                conditions=[c for c in str(row.conditions).split(";") if c],
                                authority=row.authority)
-        out[row.person_id] = planner.evaluate(plan, prof, foods).summary["absorbed_ug_per_day"]
+        ev = planner.evaluate(plan, prof, foods)
+        out[row.person_id] = ev.summary["absorbed_ug_per_day"]
     return out
 
 
@@ -223,7 +224,7 @@ def batch_child(n_rows: int, repeat: int, dask: bool) -> None:
         out["shuffled_times"] = timed(lambda: evaluate_many(mixed, profiles, foods), repeat)
         import dask as dk
 
-        from planner.batch import evaluate_many_dask
+        from planner.model.batch import evaluate_many_dask
 
         with dk.config.set(scheduler="threads"):
             out["dask_times"] = timed(
@@ -302,7 +303,7 @@ def run_all(quick: bool) -> list[dict]:
     add("search: p95 query", float(np.percentile(per_query, 95)), 0.015)
 
     # evaluate
-    from planner.examples import EXAMPLES, load_example
+    from planner.io.examples import EXAMPLES, load_example
 
     week = load_example("vegan", foods)
     vegan = planner.Profile(**EXAMPLES["vegan"].profile)
@@ -321,9 +322,9 @@ def run_all(quick: bool) -> list[dict]:
 
     # suggest
     try:
-        from planner.suggest import suggest
+        from planner.model.suggest import suggest
     except ImportError:
-        print("suggest: planner.suggest not available, skipped")
+        print("suggest: planner.model.suggest not available, skipped")
     else:
         add("suggest: 7-day vegan example", (
             timed(lambda: suggest(week, vegan, foods), max(3, rep // 2))), 0.300)
@@ -431,7 +432,8 @@ def evaluate_growth(add: Callable, foods: planner.FoodTable, profile: planner.Pr
     times = [t for _, t in known]
     for days in (730, 1460, 2920):
         plan = year_plan(foods, days=days)
-        t = statistics.median(timed(lambda p=plan: planner.evaluate(p, profile, foods), repeat))
+        t = statistics.median(timed(lambda p=plan: planner.evaluate(p, profile, foods),
+                                    repeat))
         add(f"evaluate: {days:,} days × 16 items", t, None, f"{len(plan):,} rows")
         sizes.append(len(plan))
         times.append(t)
@@ -484,10 +486,10 @@ BENCH_NOTES = """\
   straight line fitted through all six medians gives the fixed cost and the cost per
   row; "within N % of the line" is the worst point's distance from it, so a small N
   means time grows linearly with rows.
-* **suggest**: `planner.suggest.suggest` on the vegan example week.
+* **suggest**: `planner.suggest` on the vegan example week.
 * **app rerun**: Streamlit's `AppTest` re-running `app.py` after the authority selectbox
   changes, with the vegan example week loaded.
-* **batch**: `planner.batch.evaluate_many` on synthetic diaries drawn from the real food
+* **batch**: `planner.evaluate_many` on synthetic diaries drawn from the real food
   table: 7 days, 4 eating occasions (clock times spread within breakfast, lunch, snack,
   dinner), 3–4 foods each (≈ 98 rows per person), grams log-normal around 120 g, a mix of
   ages, diets, conditions and authorities. Data generation is not timed.

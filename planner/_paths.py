@@ -1,13 +1,12 @@
-"""Where the package finds its shipped data and the user's own files."""
+"""Where the package finds its shipped data.
+
+The user's own folder is :mod:`planner.io.user_folder` (the I/O layer).
+"""
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
-
-#: Environment variable that overrides the user data directory (saved foods, caches).
-HOME_ENV = "B12_PLANNER_HOME"
 
 
 def data_path(name: str) -> Path:
@@ -32,13 +31,3 @@ def _finish_interrupted_build(folder: Path) -> None:
 
     if (folder / JOURNAL).exists():
         finish_publish(folder)
-
-
-def user_dir() -> Path:
-    """The user's data directory (``$B12_PLANNER_HOME`` or the platform's user data dir)."""
-    env = os.environ.get(HOME_ENV)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("b12-planner", appauthor=False))

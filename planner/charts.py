@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from planner.model.stores import DAYS_PER_YEAR, DEPLETION_THRESHOLD_UG, REPLETE_STORE_UG
 from planner.schema import DEFAULT_MEAL_TIMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,9 +29,9 @@ MEASURES: dict[str, str] = {
 }
 #: Names of the two parts of the source split, in drawing order.
 SPLIT_LABELS: tuple[str, str] = ("Fortified + supplements", "Naturally in food")
-#: Lowest body store consistent with health [µg] (Bozian 1963, IOM p.331).
-DEFAULT_THRESHOLD_UG = 300.0
-#: Store zone colours (replete / low / depleted), as :data:`planner.stores.STORE_ZONES`.
+#: Lowest healthy body store [µg]: :data:`planner.model.stores.DEPLETION_THRESHOLD_UG`.
+DEFAULT_THRESHOLD_UG = DEPLETION_THRESHOLD_UG
+#: Store zone colours (replete / low / depleted), as :data:`planner.model.stores.STORE_ZONES`.
 ZONE_COLOURS: dict[str, str] = {"replete": "#2ca02c", "low": "#ff7f0e", "depleted": "#d62728"}
 _CANONICAL_MEALS = tuple(DEFAULT_MEAL_TIMES)
 
@@ -238,7 +239,7 @@ def split_chart(frame: pd.DataFrame) -> alt.Chart:
 def store_frame(projection: Any) -> pd.DataFrame:
     """The body-store projection as ``day``, ``years`` and ``store_ug``.
 
-    ``projection`` is what :func:`planner.stores.project_stores` returned: a DataFrame
+    ``projection`` is what :func:`planner.model.stores.project_stores` returned: a DataFrame
     with a day column (``day`` or ``days``) and a store column (``store_ug`` or
     ``stores_ug``), or a Series of store values indexed by day.
     """
@@ -266,7 +267,7 @@ def store_frame(projection: Any) -> pd.DataFrame:
         "day": pd.to_numeric(df["day"], errors="coerce").astype("float64"),
         "store_ug": pd.to_numeric(df["store_ug"], errors="coerce").astype("float64"),
     }).dropna().reset_index(drop=True)
-    out["years"] = out["day"] / 365.25
+    out["years"] = out["day"] / DAYS_PER_YEAR
     return out[["day", "years", "store_ug"]]
 
 
@@ -274,11 +275,9 @@ def zone_frame(top_ug: float, replete_ug: float | None = None,
                threshold_ug: float = DEFAULT_THRESHOLD_UG) -> pd.DataFrame:
     """The store zones as bands: ``zone``, ``lower_ug``, ``upper_ug`` (top: ``top_ug``).
 
-    Defaults from :mod:`planner.stores`: replete ≥ 1,000 µg (what the requirement
+    Defaults from :mod:`planner.model.stores`: replete ≥ 1,000 µg (what the requirement
     maintains [IOM p.328, p.331]), low, depleted < 300 µg [IOM p.331].
     """
-    from planner.stores import REPLETE_STORE_UG
-
     rep = float(REPLETE_STORE_UG if replete_ug is None else replete_ug)
     top = max(float(top_ug), rep * 1.1)
     return pd.DataFrame({

@@ -8,7 +8,7 @@ scripts. Exit codes: 0 ok (for ``evaluate``: verdict ``meets_goal`` or ``adequat
 any other verdict (``below_requirement``, ``below_ai``, ``needs_clinician``;
 ``evaluate`` only; for ``labs``: 0 ``deficiency_unlikely``, 1 ``indeterminate`` or
 ``deficiency_likely``), 2 bad input, with a one-line ``error: ...`` on stderr and no
-traceback. The verdicts are those of :mod:`planner.verdicts`.
+traceback. The verdicts are those of :mod:`planner.model.verdicts`.
 """
 
 from __future__ import annotations
@@ -17,15 +17,56 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.verdicts import EXIT_BAD_INPUT, EXIT_NOT_OK, EXIT_OK, Verdict, help_text
+from planner import (
+    DAYS_PER_YEAR,
+    DEFAULT_INITIAL_STORE_UG,
+    DEPLETION_THRESHOLD_UG,
+    EXIT_BAD_INPUT,
+    EXIT_NOT_OK,
+    EXIT_OK,
+    LAB_MARKERS,
+    MAX_CSV_BYTES,
+    MAX_DAYS,
+    REPLETE_STORE_UG,
+    DataFileError,
+    InputError,
+    Profile,
+    Verdict,
+    build_data,
+    download_release,
+    evaluate,
+    evaluation_csv,
+    format_ug,
+    initial_store_estimate,
+    interpret_labs,
+    lab_findings_text,
+    lab_interpretation_dict,
+    load_foods,
+    load_manifest,
+    load_risk_factors,
+    load_symptoms,
+    neutralise_formula,
+    parse_decimal,
+    parse_lab_value,
+    plan_from_csv,
+    project_stores,
+    read_user_foods,
+    round_significant,
+    save_report,
+    shorten,
+    store_outlook,
+    store_turnover,
+    suggest,
+)
+from planner import verdict_help_text as help_text
 
-#: Exit codes (:mod:`planner.verdicts`): 0 ok, 1 verdict not ok, 2 bad input.
+#: Exit codes (:mod:`planner.model.verdicts`): 0 ok, 1 verdict not ok, 2 bad input.
 EXIT_NOT_ADEQUATE = EXIT_NOT_OK
 
 _RAW = argparse.RawDescriptionHelpFormatter
@@ -37,8 +78,6 @@ MAX_ERROR_LINE = 1000
 
 # -- argument types: the digits 0-9 only, and bounds (planner.errors.parse_decimal) ---------
 def _number_text(text: str, what: str) -> float:
-    from planner.errors import parse_decimal, shorten
-
     value = parse_decimal(text)
     if value is None:
         raise argparse.ArgumentTypeError(
@@ -70,27 +109,38 @@ def _number(what: str) -> Callable[[str], float]:
 
 
 def _in_range(value: float | None, lo: float, hi: float, what: str) -> None:
-    from planner.errors import InputError
-
     if value is not None and not lo <= value <= hi:
         raise InputError(f"{what} must be from {lo:,g} to {hi:,g}, not {value:g}.")
 
 
 # -- output helpers ---------------------------------------------------------------------
-def _jsonable(obj: Any) -> Any:
-    """Plain JSON values: numpy scalars → Python, NaN/inf → None, frames → records."""
+class _Computed:
+    """Marks a computed part of a JSON reply: its numbers are written as people read them
+    (:func:`planner.round_significant`); what the user gave is written exactly."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _jsonable(obj: Any, readable: bool = False) -> Any:
+    """Plain JSON values: numpy scalars → Python, NaN/inf → None, frames → records;
+    floats inside a :class:`_Computed` part rounded to 4 significant digits."""
+    if isinstance(obj, _Computed):
+        return _jsonable(obj.value, True)
     if isinstance(obj, pd.DataFrame):
-        return [_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return [_jsonable(r, readable) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v, readable) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
+        return [_jsonable(v, readable) for v in obj]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if obj is pd.NA or obj is pd.NaT:
         return None
+    if readable and isinstance(obj, float):
+        return round_significant(obj)
     return obj
 
 
@@ -115,7 +165,7 @@ def _table(df: pd.DataFrame, formats: dict[str, str] | None = None, width: int =
 
 
 def _ug(x: float) -> str:
-    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f} µg"
+    return format_ug(x, 2)
 
 
 # -- shared arguments ---------------------------------------------------------------------
@@ -157,9 +207,6 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
 
 def _vocabulary() -> tuple[str, str]:
     """The symptom and risk-factor keys for --help (neurological symptoms marked *)."""
-    from planner.errors import DataFileError
-    from planner.symptoms import load_risk_factors, load_symptoms
-
     try:
         sym = load_symptoms()
         risk = load_risk_factors()
@@ -175,8 +222,6 @@ def _conditions(values: list[str]) -> list[str]:
 
 
 def _profile(args: argparse.Namespace):
-    from planner.profile import Profile
-
     sex = args.sex or "female"  # Profile's default; only matters with pregnancy/lactation
     risk: tuple[str, ...] | None = None  # not asked
     if args.risk_factor:
@@ -190,14 +235,11 @@ def _profile(args: argparse.Namespace):
 
 
 def _foods():
-    from planner.foods import load_foods
-
-    return load_foods()
+    """The shipped table with the user's saved foods, as the app shows them."""
+    return load_foods(user_foods=read_user_foods())
 
 
 def _read_plan(path: str, foods):
-    from planner.plan_csv import MAX_CSV_BYTES, plan_from_csv
-
     if path == "-":  # at most one byte more than the limit: `yes | ...` ends at once
         return plan_from_csv(sys.stdin.buffer.read(MAX_CSV_BYTES + 1), foods)
     return plan_from_csv(path, foods)
@@ -211,8 +253,6 @@ def _foods_search(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(found)
     elif args.format == "csv":
-        from planner.plan_csv import neutralise_formula
-
         safe = found.copy()
         for col in safe.columns:  # text a spreadsheet would run as a formula gets a "'"
             if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
@@ -232,9 +272,6 @@ def _foods_search(args: argparse.Namespace) -> int:
 
 # -- evaluate ---------------------------------------------------------------------------
 def _evaluate(args: argparse.Namespace) -> int:
-    from planner.evaluate import evaluate, evaluation_csv
-    from planner.stores import initial_store_estimate, store_outlook
-
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -245,9 +282,10 @@ def _evaluate(args: argparse.Namespace) -> int:
              if args.initial_store is None else args.initial_store)
     outlook = store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
     if args.format == "json":
-        _print_json({"verdict": s["verdict"], "summary": s,
-                     "recommendation": ev.recommendation.as_dict(), "days": ev.days,
-                     "store_outlook": outlook.as_dict()})
+        _print_json({"verdict": s["verdict"], "summary": _Computed(s.to_dict()),
+                     "recommendation": ev.recommendation.as_dict(),
+                     "days": _Computed(ev.days),
+                     "store_outlook": _Computed(outlook.as_dict())})
     elif args.format == "csv":
         sys.stdout.write(evaluation_csv(plan, ev))
     else:
@@ -313,11 +351,6 @@ def _evaluation_text(name: str, ev, outlook=None) -> str:
 
 # -- suggest ----------------------------------------------------------------------------
 def _suggest(args: argparse.Namespace) -> int:
-    try:
-        from planner.suggest import suggest
-    except ImportError:  # pragma: no cover - the module arrives with its own issue
-        print("error: suggestions are not available in this version.", file=sys.stderr)
-        return EXIT_BAD_INPUT
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -326,9 +359,11 @@ def _suggest(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json({
             "status": res.status, "verdict": res.verdict, "goal": res.goal,
-            "goal_absorbed_ug": res.goal_absorbed_ug,
-            "messages": res.messages, "foods": res.foods, "supplements": res.supplements,
-            "additions": res.additions, "urgent": res.urgent,
+            "goal_absorbed_ug": _Computed(res.goal_absorbed_ug),
+            "messages": res.messages, "foods": _Computed(res.foods),
+            "supplements": _Computed(res.supplements),
+            "additions": res.additions,  # plan rows: exact, so they import as they are
+            "urgent": res.urgent,
         })
         return EXIT_OK
     print(f"Suggestions for {args.plan} ({res.status.replace('_', ' ')})\n")
@@ -355,16 +390,6 @@ def _suggest(args: argparse.Namespace) -> int:
 
 # -- project-stores ---------------------------------------------------------------------
 def _project_stores(args: argparse.Namespace) -> int:
-    from planner.errors import InputError
-    from planner.stores import (
-        DAYS_PER_YEAR,
-        MAX_DAYS,
-        initial_store_estimate,
-        project_stores,
-        store_outlook,
-        store_turnover,
-    )
-
     conditions = _conditions(args.condition)
     if args.years is not None and args.days is not None:
         raise InputError("give --years or --days, not both.")
@@ -388,44 +413,48 @@ def _project_stores(args: argparse.Namespace) -> int:
     outlook = store_outlook(args.absorbed, initial, conditions)
     k = store_turnover(conditions)
     yearly = proj[proj["day"].isin(
-        sorted({round(y * 365.25) for y in range(0, int(n_days / 365.25) + 1)} | {n_days}))]
-    yearly = yearly.assign(years=yearly["day"] / 365.25)[["years", "day", "store_ug", "zone"]]
+        sorted({round(y * DAYS_PER_YEAR) for y in range(0, int(n_days / DAYS_PER_YEAR) + 1)}
+               | {n_days}))]
+    yearly = yearly.assign(years=yearly["day"] / DAYS_PER_YEAR)
+    yearly = yearly[["years", "day", "store_ug", "zone"]]
     if args.format == "json":
         _print_json({
-            "absorbed_ug_per_day": float(args.absorbed), "initial_store_ug": float(initial),
+            "absorbed_ug_per_day": float(args.absorbed),
+            "initial_store_ug": float(initial) if args.initial is not None
+            else _Computed(float(initial)),
             "initial_store_basis": basis, "conditions": conditions, "turnover_per_day": k,
-            "days": n_days, "outlook": outlook.as_dict(),
-            "steady_state_ug": outlook.steady_state_ug,
-            "leaves_replete_days": outlook.leaves_replete_days,
-            "depletion_days": outlook.depleted_days,
+            "days": n_days, "outlook": _Computed(outlook.as_dict()),
+            "steady_state_ug": _Computed(outlook.steady_state_ug),
+            "leaves_replete_days": _Computed(outlook.leaves_replete_days),
+            "depletion_days": _Computed(outlook.depleted_days),
             "depletion_years": None if outlook.depleted_days is None
-            else outlook.depleted_days / 365.25,
-            "final_store_ug": float(proj["store_ug"].iloc[-1]), "yearly": yearly,
+            else _Computed(outlook.depleted_days / DAYS_PER_YEAR),
+            "final_store_ug": _Computed(float(proj["store_ug"].iloc[-1])),
+            "yearly": _Computed(yearly),
         })
         return EXIT_OK
     if args.format == "csv":
-        proj.to_csv(sys.stdout, index=False)
+        readable = proj.copy()
+        for col in readable.select_dtypes("float").columns:
+            readable[col] = readable[col].map(round_significant)
+        readable.to_csv(sys.stdout, index=False, lineterminator="\n")
         return EXIT_OK
     print(f"Body B12 store at {float(args.absorbed):g} µg absorbed a day, starting from "
           f"{float(initial):,.0f} µg ({basis}; turnover {k * 100:.2f} %/day)\n")
     print(_table(yearly, {"years": ".1f", "store_ug": ",.0f"}))
-    print(f"\nZones: replete ≥ 1,000 µg (what the requirement maintains), low, depleted "
-          f"< 300 µg.\n{outlook.message}")
+    print(f"\nZones: replete ≥ {REPLETE_STORE_UG:,.0f} µg (what the requirement maintains), "
+          f"low, depleted < {DEPLETION_THRESHOLD_UG:,.0f} µg.\n{outlook.message}")
     print("Educational estimate, not medical advice.")
     return EXIT_OK
 
 
 # -- data -------------------------------------------------------------------------------
 def _data_build(args: argparse.Namespace) -> int:
-    from planner.build import build
-
-    build(sr28_dir=args.sr28, fndds_dir=args.fndds, out_dir=args.out)
+    build_data(sr28_dir=args.sr28, fndds_dir=args.fndds, out_dir=args.out)
     return 0
 
 
 def _data_download(args: argparse.Namespace) -> int:
-    from planner.download import download_release, load_manifest
-
     sources = load_manifest(args.manifest) if args.manifest else None
     report = download_release(
         dest=args.dest,
@@ -485,14 +514,6 @@ def _report(args: argparse.Namespace) -> int:
     """The PDF report: evaluate, read the labs, assess symptoms, suggest, write."""
     from pathlib import Path
 
-    from planner.evaluate import evaluate
-    from planner.labs import interpret_labs
-
-    try:
-        from planner.report import save_report
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     profile = _profile(args)
     foods = _foods()
     plan = _read_plan(args.plan, foods)
@@ -506,8 +527,6 @@ def _report(args: argparse.Namespace) -> int:
             oral_contraceptives=args.oral_contraceptives or None)
     suggestions = None
     if not args.no_suggestions:
-        from planner.suggest import suggest
-
         suggestions = suggest(plan, profile, foods, labs=labs, days=args.days)
     name = "stdin" if args.plan == "-" else Path(args.plan).name
     try:
@@ -574,17 +593,12 @@ def _add_lab_values(g: Any) -> None:
 
 
 def _lab_values(args: argparse.Namespace) -> dict[str, Any]:
-    from planner.labs import LAB_MARKERS, parse_lab_value
-
     return {m: parse_lab_value(getattr(args, m)) if getattr(args, m) is not None else None
             for m in LAB_MARKERS}
 
 
 def _labs(args: argparse.Namespace) -> int:
     """Read blood results by NICE NG239: category, findings, next steps, caveats."""
-    from planner.labs import as_dict, findings_as_text, interpret_labs
-    from planner.profile import Profile
-
     profile = Profile(age=args.age) if args.age is not None else None
     labs = interpret_labs(
         **_lab_values(args), profile=profile, pregnant=args.pregnant or None,
@@ -592,11 +606,11 @@ def _labs(args: argparse.Namespace) -> int:
         recent_b12=args.recent_b12 or None,
         oral_contraceptives=args.oral_contraceptives or None)
     if args.format == "json":
-        _print_json(as_dict(labs))
+        _print_json(lab_interpretation_dict(labs))
     else:
         lines = [f"Blood tests by {labs.guideline}: {labs.category_label} "
                  f"[{labs.category}]", "", "Findings:"]
-        lines += [f"  {t}" for t in findings_as_text(labs)]
+        lines += [f"  {t}" for t in lab_findings_text(labs)]
         lines += ["", "Next steps:"] + [f"  - {t}" for t in labs.next_steps]
         lines += ["", "Caveats:"] + [f"  - {t}" for t in labs.caveats]
         lines += ["", "Sources: " + " ".join(labs.sources),
@@ -695,8 +709,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="days to average over (default: first to last plan day)")
     e.add_argument("--initial-store", type=_number("--initial-store"), default=None,
                    metavar="UG",
-                   help="body store at the start for the store outlook [µg] (default "
-                   "2500 µg, a usual adult store)")
+                   help="body store at the start for the store outlook [µg] (default: "
+                   "estimated from the diet and conditions; "
+                   f"{DEFAULT_INITIAL_STORE_UG:,.0f} µg for a mixed diet)")
     _add_format(e, ("table", "json", "csv"))
     e.set_defaults(func=_evaluate)
 
@@ -719,8 +734,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "project-stores", help="project the body B12 store over the years",
         description="Project the body B12 store at a constant absorbed intake "
-        "(first-order turnover, 0.1 %%/day normally) in three zones: replete (at least "
-        "1,000 µg, what the requirement maintains), low, and depleted (below 300 µg). "
+        "(first-order turnover, 0.1 %/day normally) in three zones: replete (at least "
+        f"{REPLETE_STORE_UG:,.0f} µg, what the requirement maintains), low, and depleted "
+        f"(below {DEPLETION_THRESHOLD_UG:,.0f} µg). "
         "Says when the store leaves 'replete' and when it is depleted, or where it settles.",
         epilog="Examples:\n  b12-planner project-stores --absorbed 0.5 --years 10\n"
         "  b12-planner project-stores --absorbed 0.4 --diet vegan --years-without-b12 3\n"
@@ -735,7 +751,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="days to project, instead of years (1 to 36,525)")
     p.add_argument("--initial", type=_number("--initial"), default=None,
                    help="store at the start [µg] (default: estimated from --diet, "
-                   "--years-without-b12, --pregnant and --condition; 2500 for a mixed diet)")
+                   "--years-without-b12, --pregnant and --condition; "
+                   f"{DEFAULT_INITIAL_STORE_UG:,.0f} for a mixed diet)")
     p.add_argument("--diet", default="omnivore", help="diet, for the starting estimate")
     p.add_argument("--years-without-b12", type=_number("--years-without-b12"), default=0.0,
                    metavar="YEARS",

@@ -26,6 +26,21 @@ def usda_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def built(usda_dir, tmp_path_factory):
+    """The real data build from ../shared/usda, once per session: (folder, counts).
+
+    A build takes ~17 s on the 2-core machine: the build, download and command-line tests
+    share this one instead of building three times.
+    """
+    from planner.pipeline.build import build
+
+    out = tmp_path_factory.mktemp("built")
+    counts = build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023",
+                   out_dir=out)
+    return out, counts
+
+
+@pytest.fixture(scope="session")
 def foods():
     from planner import load_foods
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from planner.absorption import (
+from planner.errors import InputError
+from planner.model.absorption import (
     CONDITIONS,
     CRYSTALLINE_ANCHORS,
     EVENT_WINDOW_MIN,
@@ -27,7 +28,6 @@ from planner.absorption import (
     minutes_of_day,
     params_for,
 )
-from planner.errors import InputError
 
 # -- crystalline: published single-dose anchors (fraction absorbed) -------------------------
 # Adams 1971 as quoted by the IOM [IOM p.308]: ≈50 % of 1 µg (56 % in [ODS-2012]),

@@ -2,7 +2,7 @@
 
 Every flow of the app is exercised: profiles, example plans, the plan editor (edits,
 deletions, additions through its session state), adding foods and supplements, the
-suggestions panel (the real planner.suggest), saved plans (restored in a new session,
+suggestions panel (the real planner.model.suggest), saved plans (restored in a new session,
 damaged or unwritable files), a food from a label, FoodData Central, CSV upload (good and
 hostile files) and the download. After every run the page must hold no exception element.
 """
@@ -406,7 +406,7 @@ def test_hostile_search_text_is_harmless(app, query):
 
 def test_absurd_numbers_in_widgets_end_readably(app, foods):
     """Out-of-range numbers (which the browser refuses) never crash the app or lose rows."""
-    from planner.plan import validate_plan
+    from planner.model.plan import validate_plan
 
     load(app, "vegan")
     n = len(plan(app))
@@ -462,9 +462,9 @@ def test_a_daily_supplement_fixes_the_vegan_week(app):
 
 # -- suggestions --------------------------------------------------------------------------------
 def _suggestion_for(at: AppTest, foods):
-    """What planner.suggest says about the app's current plan and profile."""
-    from planner.profile import Profile
-    from planner.suggest import suggest
+    """What planner.model.suggest says about the app's current plan and profile."""
+    from planner.model.profile import Profile
+    from planner.model.suggest import suggest
 
     ss = at.session_state
     profile = Profile(age=int(ss["p_age"]), sex=ss["p_sex"], diet=ss["p_diet"],
@@ -527,12 +527,12 @@ def test_real_suggestion_cards_add_rows(app):
 
 
 def test_an_error_in_one_section_is_readable(app, monkeypatch):
-    import planner.charts
+    import planner
 
     def broken(*args, **kwargs):
         raise RuntimeError("chart exploded")
 
-    monkeypatch.setattr(planner.charts, "day_chart", broken)
+    monkeypatch.setattr(planner, "day_chart", broken)  # the app takes it from the public face
     load(app, "vegan")  # run() asserts there is no exception element
     assert "Something went wrong in “Results” (RuntimeError: chart exploded)" in texts(app.error)
     assert app.get("download_button")  # the other sections still work
@@ -574,7 +574,7 @@ def test_a_new_session_restores_the_profile(app):
 
 
 def test_a_damaged_saved_profile_warns_and_uses_the_defaults():
-    from planner.saved_plans import profile_path
+    from planner.io.saved_plans import profile_path
 
     profile_path().parent.mkdir(parents=True, exist_ok=True)
     profile_path().write_text('{"profile": {"age": 30, "diet": "carnivore"}}')
@@ -584,7 +584,7 @@ def test_a_damaged_saved_profile_warns_and_uses_the_defaults():
 
 
 def test_a_damaged_saved_plan_warns_and_starts_empty():
-    from planner.saved_plans import plans_dir
+    from planner.io.saved_plans import plans_dir
 
     plans_dir().mkdir(parents=True)
     (plans_dir() / "current.csv").write_bytes(b"day,meal,food_id,grams\n1,lunch,nope,abc\n")
@@ -613,7 +613,7 @@ def test_a_failed_save_warns_once_and_keeps_the_plan(monkeypatch, tmp_path):
 
 
 def test_save_as_open_and_delete(app):
-    from planner.saved_plans import list_saved_plans
+    from planner.io.saved_plans import list_saved_plans
 
     load(app, "vegan")
     vegan = plan(app).copy()
@@ -661,7 +661,7 @@ def test_custom_food_from_a_label_in_ug(app):
     assert app.session_state["add_mode"] == "food"  # back to the food form, food selected
     fid = app.session_state["food_choice"]
     assert fid.startswith("user:")
-    from planner.userfoods import read_user_foods
+    from planner.io.userfoods import read_user_foods
 
     saved, portions = read_user_foods()
     assert saved.set_index("food_id").loc[fid, "b12_ug"] == pytest.approx(0.38)
@@ -684,7 +684,7 @@ def test_custom_food_from_percent_dv_asks_which_dv(app, dv, expected_ug):
     app.selectbox(key="lbl_diet").set_value("vegetarian")
     app.button(key="lbl_save").click()
     run(app)
-    from planner.userfoods import read_user_foods
+    from planner.io.userfoods import read_user_foods
 
     saved, _ = read_user_foods()
     assert saved["b12_ug"].iloc[0] == pytest.approx(expected_ug)
@@ -705,7 +705,7 @@ def test_custom_food_with_formula_name_is_stored_as_text(app):
     app.text_input(key="lbl_name").input("=1+2")
     app.button(key="lbl_save").click()
     run(app)
-    from planner.userfoods import read_user_foods
+    from planner.io.userfoods import read_user_foods
 
     saved, _ = read_user_foods()
     assert saved["description"].tolist() == ["=1+2"]
@@ -733,7 +733,7 @@ def test_fdc_search_and_save(app, monkeypatch):
         run(app)
         assert "from FoodData Central" in texts(app.success)
         assert app.session_state["food_choice"] == fid
-        from planner.userfoods import read_user_foods
+        from planner.io.userfoods import read_user_foods
 
         assert fid in set(read_user_foods()[0]["food_id"])
         app.button(key="add_food").click()  # and it goes into the plan like any food
@@ -772,8 +772,8 @@ def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTe
 
 
 def test_upload_a_good_csv(app, foods):
-    from planner.examples import load_example
-    from planner.plan_csv import plan_to_csv
+    from planner.io.examples import load_example
+    from planner.io.plan_csv import plan_to_csv
 
     good = plan_to_csv(load_example("older_adult", foods)).encode()
     upload(app, "my-week.csv", good)
@@ -827,9 +827,9 @@ def test_upload_formula_text_is_text(app):
 def test_download_button_and_its_bytes(app, foods):
     load(app, "vegan")
     assert app.get("download_button")
-    from planner.evaluate import evaluate
-    from planner.plan_csv import plan_from_csv, plan_to_csv
-    from planner.profile import Profile
+    from planner.io.plan_csv import plan_from_csv, plan_to_csv
+    from planner.model.evaluate import evaluate
+    from planner.model.profile import Profile
 
     p = plan(app)
     ev = evaluate(p, Profile(age=30, sex="female", diet="vegan"), foods, days=7)
@@ -880,9 +880,9 @@ def test_clinician_managed_conditions_never_show_a_green_box(app, condition):
 
 
 def test_app_verdict_equals_the_library_and_cli(app, foods):
-    from planner.evaluate import evaluate
-    from planner.profile import Profile
-    from planner.verdicts import Verdict
+    from planner.model.evaluate import evaluate
+    from planner.model.profile import Profile
+    from planner.model.verdicts import Verdict
 
     load(app, "vegan")
     app.selectbox(key="p_authority").set_value("EFSA")

@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from planner.plan_csv import plan_to_csv  # noqa: E402
+from planner.io.plan_csv import plan_to_csv  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FDC_DATA = Path(__file__).parent / "data" / "fdc"
@@ -85,7 +85,7 @@ def test_import_error_quotes_the_file_as_text():
 
 
 def test_the_imported_file_name_is_text_in_notices_captions_and_undo(foods):
-    from planner.examples import load_example
+    from planner.io.examples import load_example
 
     at = run(AppTest.from_file(APP, default_timeout=30))
     at.selectbox(key="start_choice").set_value("vegan")
@@ -102,7 +102,7 @@ def test_the_imported_file_name_is_text_in_notices_captions_and_undo(foods):
 
 
 def test_a_saved_food_in_the_not_in_your_diet_flag_and_suggestions():
-    from planner.userfoods import save_user_food
+    from planner.io.userfoods import save_user_food
 
     fid = save_user_food({"food_id": "user:hostile", "description": HOSTILE,
                           "diet": "omnivore", "b12_ug": 3.0})
@@ -164,7 +164,7 @@ def test_text_from_fooddata_central_and_its_errors(monkeypatch):
 
 
 def test_save_as_asks_before_replacing(foods):
-    from planner.saved_plans import load_saved_plan
+    from planner.io.saved_plans import load_saved_plan
 
     at = run(AppTest.from_file(APP, default_timeout=30))
     at.selectbox(key="start_choice").set_value("vegan")

@@ -10,16 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.batch import (
-    NHANES_EATING_OCCASIONS,
-    RESULT_COLUMNS,
-    evaluate_many,
-    evaluate_many_dask,
-    read_diaries_xpt,
-)
 from planner.errors import InputError
-from planner.evaluate import evaluate
-from planner.profile import Profile
+from planner.io.xpt import NHANES_EATING_OCCASIONS, read_diaries_xpt
+from planner.model.batch import RESULT_COLUMNS, evaluate_many, evaluate_many_dask
+from planner.model.evaluate import evaluate
+from planner.model.profile import Profile
 
 SUMMARY_FIGURES = ("intake_ug_per_day", "absorbed_ug_per_day", "target_intake_ug",
                    "target_absorbed_ug", "requirement_absorbed_ug")

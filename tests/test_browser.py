@@ -202,7 +202,7 @@ def load_example(page, option: str, keep_profile: bool = False) -> None:
 def test_a_persons_session(page, server, tmp_path, foods):
     from playwright.sync_api import expect
 
-    from planner.plan_csv import plan_from_csv
+    from planner.io.plan_csv import plan_from_csv
 
     screens = tmp_path / "screens"
     screens.mkdir()

@@ -8,21 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from planner.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
+from planner.pipeline.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-@pytest.fixture(scope="session")
-def built(usda_dir, tmp_path_factory):
-    """Build into a temporary folder once per session."""
-    from planner.build import build
-
-    out = tmp_path_factory.mktemp("built")
-    counts = build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023",
-                   out_dir=out)
-    return out, counts
+# The session's one build is the fixture ``built`` (tests/conftest.py). That a second
+# build gives the same bytes is checked by the offline download-and-rebuild in
+# tests/test_download.py::test_offline_rebuild_from_the_shared_release_is_byte_identical.
 
 
 @pytest.mark.usda
@@ -30,16 +24,6 @@ def test_build_is_byte_identical_to_committed_data(built):
     out, _ = built
     for name in (FOODS_FILE, PORTIONS_FILE, SOURCES_FILE):
         assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
-
-
-@pytest.mark.usda
-def test_rebuild_is_byte_identical(built, usda_dir, tmp_path):
-    from planner.build import build
-
-    out, _ = built
-    build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023", out_dir=tmp_path)
-    for name in (FOODS_FILE, PORTIONS_FILE, SOURCES_FILE):
-        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
 @pytest.mark.usda

@@ -113,7 +113,7 @@ def test_split_frame_day_without_b12_has_no_share():
 
 
 def test_store_frame_and_chart_with_threshold():
-    from planner.stores import project_stores
+    from planner.model.stores import project_stores
 
     proj = project_stores(0.5, 3650, initial_store_ug=2500)
     f = charts.store_frame(proj)
@@ -136,7 +136,7 @@ def test_store_chart_draws_the_three_zones():
     assert z["upper_ug"].tolist() == [2500.0, 1000.0, 300.0]
     assert charts.zone_frame(400)["upper_ug"].iloc[0] == pytest.approx(1100.0)
     spec = charts.store_chart(charts.store_frame(
-        __import__("planner.stores", fromlist=["x"]).project_stores(0.4, 400)), 300).to_dict()
+        __import__("planner.model.stores", fromlist=["x"]).project_stores(0.4, 400)), 300).to_dict()
     zones = [rows for rows in spec["datasets"].values() if rows and "zone" in rows[0]]
     assert [r["zone"] for r in zones[0]] == ["replete", "low", "depleted"]
 

@@ -107,7 +107,7 @@ def test_help_documents_the_verdicts_and_exit_codes(capsys):
 
 
 def test_evaluate_json_matches_library(capsys, foods):
-    from planner import Profile, evaluate, plan_from_csv
+    from planner import Profile, evaluate, plan_from_csv, round_significant
 
     code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "70", "--diet", "vegan",
                        "--condition", "ppi,metformin", "--authority", "EFSA",
@@ -116,8 +116,11 @@ def test_evaluate_json_matches_library(capsys, foods):
     expected = evaluate(plan_from_csv(VEGAN, foods), Profile(
         age=70, diet="vegan", conditions=("ppi", "metformin"), authority="EFSA"), foods)
     assert code == (0 if expected.summary["adequate"] else 1)
+    # the same number, written as people read it (4 significant digits)
     assert data["summary"]["absorbed_ug_per_day"] == pytest.approx(
-        expected.summary["absorbed_ug_per_day"], rel=1e-12)
+        expected.summary["absorbed_ug_per_day"], rel=5e-4)
+    assert data["summary"]["absorbed_ug_per_day"] == round_significant(
+        expected.summary["absorbed_ug_per_day"])
     assert data["summary"]["authority"] == "EFSA"
     assert data["recommendation"]["authority"] == "EFSA"
     assert len(data["days"]) == 7
@@ -173,7 +176,7 @@ def test_usage_errors_exit_2(capsys):
 
 # -- suggest ----------------------------------------------------------------------------
 def test_suggest_table_and_json(capsys):
-    pytest.importorskip("planner.suggest")
+    pytest.importorskip("planner.model.suggest")
     code, out, _ = run(capsys, "suggest", VEGAN, "--age", "30", "--diet", "vegan")
     assert code == 0
     assert "Foods" in out and "Supplements" in out
@@ -187,7 +190,7 @@ def test_suggest_table_and_json(capsys):
 
 
 def test_suggest_bad_input(capsys):
-    pytest.importorskip("planner.suggest")
+    pytest.importorskip("planner.model.suggest")
     assert_bad_input(*run(capsys, "suggest", VEGAN, "--age", "-4"), "age")
     assert_bad_input(*run(capsys, "suggest", "nope.csv", "--age", "30"), "nope.csv")
 
@@ -199,7 +202,9 @@ def test_project_stores_formats(capsys):
     assert code == 0 and "settles near 500 µg: low" in out and "leaves the replete" in out
     code, out, _ = run(capsys, "project-stores", "--absorbed", "0", "--diet", "vegan",
                        "--years-without-b12", "3", "--format", "json")
-    assert json.loads(out)["initial_store_ug"] == pytest.approx(2500 * math.exp(-1.09575))
+    # an estimate, so written to 4 significant digits: 2500·e^(−0.001·365.25·3) = 835.9…
+    assert json.loads(out)["initial_store_ug"] == pytest.approx(2500 * math.exp(-1.09575),
+                                                                rel=5e-4)
     code, out, _ = run(capsys, "project-stores", "--absorbed", "0", "--initial", "2000",
                        "--format", "json")
     data = json.loads(out)
@@ -209,6 +214,44 @@ def test_project_stores_formats(capsys):
                        "--condition", "pernicious_anemia", "--format", "csv")
     assert code == 0 and len(out.splitlines()) == 32
     assert out.splitlines()[0] == "day,store_ug,below_threshold,zone"
+
+
+def significant_digits(x: float) -> int:
+    return len(repr(float(x)).replace(".", "").replace("-", "").lstrip("0").rstrip("0")
+               .removesuffix("e"))
+
+
+def numbers_in(obj) -> list[float]:
+    if isinstance(obj, dict):
+        return [x for v in obj.values() for x in numbers_in(v)]
+    if isinstance(obj, list):
+        return [x for v in obj for x in numbers_in(v)]
+    return [obj] if isinstance(obj, float) else []
+
+
+def test_json_exports_read_as_people_read_them_and_echo_inputs_exactly(capsys):
+    """Computed numbers have at most 4 significant digits (never 0.8360000000000001);
+    what the user typed comes back exactly."""
+    code, out, _ = run(capsys, "project-stores", "--absorbed", "0.123456789", "--initial",
+                       "1234.56789", "--years", "3", "--format", "json")
+    data = json.loads(out)
+    assert data["absorbed_ug_per_day"] == 0.123456789
+    assert data["initial_store_ug"] == 1234.56789
+    computed = numbers_in({k: v for k, v in data.items()
+                           if k not in ("absorbed_ug_per_day", "initial_store_ug")})
+    assert len(computed) > 5, "precondition: the reply has computed numbers"
+    assert [x for x in computed if abs(x) < 1e4 and significant_digits(x) > 4] == []
+    code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "70", "--diet", "vegan",
+                       "--format", "json")
+    data = json.loads(out)
+    computed = numbers_in({"summary": data["summary"], "days": data["days"],
+                           "store_outlook": data["store_outlook"]})
+    assert len(computed) > 20, "precondition: the reply has computed numbers"
+    assert [x for x in computed if abs(x) < 1e4 and significant_digits(x) > 4] == []
+    code, out, _ = run(capsys, "project-stores", "--absorbed", "0.123456789", "--days", "40",
+                       "--format", "csv")
+    stores = [float(line.split(",")[1]) for line in out.splitlines()[1:]]
+    assert len(stores) == 41 and all(significant_digits(x) <= 4 for x in stores)
 
 
 @pytest.mark.parametrize(("argv", "words"), [
@@ -229,11 +272,16 @@ def test_data_build_bad_input(capsys, tmp_path):
     assert code == 2 and err.startswith("error: ") and "Traceback" not in err
 
 
-def test_data_build_happy_path(capsys, tmp_path, usda_dir):
-    code, out, err = run(capsys, "data", "build", "--sr28", str(usda_dir / "sr28"), "--fndds",
-                         str(usda_dir / "fndds-2021-2023"), "--out", str(tmp_path))
+def test_data_build_happy_path(capsys, tmp_path, monkeypatch):
+    """The command hands its folders to the build (the real build, ~17 s, is checked once
+    per session in tests/test_build.py against the committed tables)."""
+    calls = []
+    monkeypatch.setattr("planner.cli.build_data", lambda **kw: calls.append(kw) or {})
+    code, out, err = run(capsys, "data", "build", "--sr28", str(tmp_path / "sr"), "--fndds",
+                         str(tmp_path / "fn"), "--out", str(tmp_path / "out"))
     assert code == 0, err
-    assert (tmp_path / "foods.csv.gz").is_file()
+    assert calls == [{"sr28_dir": str(tmp_path / "sr"), "fndds_dir": str(tmp_path / "fn"),
+                      "out_dir": str(tmp_path / "out")}]
 
 
 # -- help -------------------------------------------------------------------------------

@@ -63,14 +63,14 @@ PAUSE = textwrap.dedent("""
 
 SAVES = {
     "user_foods": textwrap.dedent("""
-        from planner.userfoods import save_user_food
+        from planner.io.userfoods import save_user_food
         def save(version):
             save_user_food({"food_id": "user:changing", "description": f"Version {version}",
                             "diet": "vegan", "b12_ug": float(version)})
     """),
     "plan": textwrap.dedent("""
         import pandas as pd
-        from planner.saved_plans import save_plan
+        from planner.io.saved_plans import save_plan
         def save(version):
             save_plan(pd.DataFrame({"day": [1] * (version + 1), "meal": "lunch",
                                     "food_id": "sr28:01123", "grams": float(version)}), "week")
@@ -86,7 +86,7 @@ SAVES = {
 def read_version(what: str) -> int:
     """The version the planner reads back now (in this process, as a restart would)."""
     if what == "user_foods":
-        from planner.userfoods import read_user_foods, user_food_messages
+        from planner.io.userfoods import read_user_foods, user_food_messages
 
         foods, _ = read_user_foods()
         assert user_food_messages() == []        # nothing was damaged or moved aside
@@ -95,13 +95,13 @@ def read_version(what: str) -> int:
         assert row["description"] == f"Version {version}"
         return version
     if what == "plan":
-        from planner.saved_plans import load_saved_plan
+        from planner.io.saved_plans import load_saved_plan
 
         plan = load_saved_plan("week")
         version = int(plan["grams"].iloc[0])
         assert len(plan) == version + 1 and (plan["grams"] == version).all()
         return version
-    from planner.saved_plans import load_profile
+    from planner.io.saved_plans import load_profile
 
     profile, store = load_profile()
     version = int(profile.age) - 20
@@ -153,7 +153,7 @@ def test_killed_at_a_random_moment_of_a_save_loop(what, tmp_path):
 # -- the food table build ----------------------------------------------------------------
 BUILD = textwrap.dedent("""
     import pandas as pd
-    from planner import build
+    from planner.pipeline import build
     from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
     def tables(tag, n=20_000):
@@ -191,8 +191,8 @@ BUILD = textwrap.dedent("""
 
 
 def table_tags(out: Path) -> tuple[str, str, str]:
-    from planner.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
-    from planner.foods import read_table
+    from planner.model.foods import read_table
+    from planner.pipeline.build import FOODS_FILE, PORTIONS_FILE, SOURCES_FILE
     from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
     foods = read_table(out / FOODS_FILE, FOOD_COLUMNS, "foods")
@@ -237,7 +237,7 @@ def test_build_killed_at_random_moments(tmp_path):
 def test_the_shipped_loader_finishes_an_interrupted_move(tmp_path, monkeypatch):
     """load_foods() goes through data_path(), which finishes a move cut by a kill."""
     from planner import _paths
-    from planner.foods import load_foods
+    from planner.model.foods import load_foods
 
     out = tmp_path / "data"
     exec(BUILD.replace("pause()", "None"), ns := {"Path": Path})  # noqa: S102
@@ -247,7 +247,7 @@ def test_the_shipped_loader_finishes_an_interrupted_move(tmp_path, monkeypatch):
     kill_when_ready(proc, ready)
     monkeypatch.setattr(_paths, "data_path", lambda name: (_paths._finish_interrupted_build(
         out), out / name)[1])
-    import planner.foods as foods_module
+    import planner.model.foods as foods_module
 
     monkeypatch.setattr(foods_module, "data_path", _paths.data_path)
     table = load_foods(user_foods=False)

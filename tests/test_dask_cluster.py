@@ -10,8 +10,8 @@ import os
 import pandas as pd
 import pytest
 
-from planner.batch import evaluate_many, evaluate_many_dask
 from planner.errors import InputError
+from planner.model.batch import evaluate_many, evaluate_many_dask
 
 distributed = pytest.importorskip("distributed")
 

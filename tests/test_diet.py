@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.diet import (
+from planner.model.diet import (
     CHOLESTEROL_MIN_MG,
     FIGURE_EXCEPTIONS,
     NATURAL_B12_MAX_UG,
@@ -23,7 +23,7 @@ from planner.diet import (
     max_diet,
     text_evidence,
 )
-from planner.reliability import Fortification, b12_reliability, fortified_b12, infer_fortified
+from planner.model.reliability import Fortification, b12_reliability, fortified_b12, infer_fortified
 from planner.schema import DIET_ORDER
 
 SAMPLE = Path(__file__).parent / "data" / "diet_sample.csv"
@@ -69,7 +69,7 @@ def test_sample_is_weighted_to_risky_categories():
 def test_no_vegan_food_has_animal_evidence_in_usdas_figures(usda_dir, foods):
     """Walk the whole table: a vegan-classed food may not carry cholesterol ≥ 5 mg/100 g or
     natural (not added) B12 unless it is fortified or a documented exception."""
-    from planner import usda
+    from planner.pipeline import usda
 
     sr = usda.read_sr28_nutrients(usda_dir / "sr28")
     fn = usda.read_fndds_nutrients(usda_dir / "fndds-2021-2023").set_index("Food code")

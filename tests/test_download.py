@@ -1,7 +1,7 @@
 """`python -m planner data download`: end to end against a local server (127.0.0.1 only).
 
 The test builds a tiny "release" (an SR28-like zip and four FNDDS-like workbooks), serves it
-with HTTP Range support, and injects a small build step in place of planner.build.
+with HTTP Range support, and injects a small build step in place of planner.pipeline.build.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from planner import cli
-from planner.download import (
+from planner.pipeline.download import (
     DEFAULT_SOURCES,
     FNDDS_DIR,
     SR28_DIR,
@@ -139,7 +139,8 @@ def server(httpserver):
 
 
 class FakeBuild:
-    """Stands in for planner.build.build: proves the release was unpacked where expected."""
+    """Stands in for planner.pipeline.build.build: proves the release was unpacked where
+    expected."""
 
     def __init__(self, fail: bool = False):
         self.calls: list[dict] = []
@@ -193,7 +194,7 @@ def test_cli_end_to_end(server, tmp_path, monkeypatch, capsys):
     sources = manifest(server)
     write_manifest(tmp_path / "manifest.json", sources)
     build = FakeBuild()
-    monkeypatch.setitem(sys.modules, "planner.build", types.SimpleNamespace(build=build))
+    monkeypatch.setitem(sys.modules, "planner.pipeline.build", types.SimpleNamespace(build=build))
     dest, out = tmp_path / "usda", tmp_path / "data"
     code = cli.main(["data", "download", "--manifest", str(tmp_path / "manifest.json"),
                      "--dest", str(dest), "--out", str(out), "--no-progress"])
@@ -222,7 +223,8 @@ def test_truncated_download_is_reported_then_resumed(server, tmp_path, capsys, m
     half = len(FILES["sr28asc.zip"]) // 2
     server.release.cut["sr28asc.zip"] = half
     write_manifest(tmp_path / "m.json", manifest(server))
-    monkeypatch.setitem(sys.modules, "planner.build", types.SimpleNamespace(build=FakeBuild()))
+    monkeypatch.setitem(sys.modules, "planner.pipeline.build",
+                        types.SimpleNamespace(build=FakeBuild()))
     code = cli.main(["data", "download", "--manifest", str(tmp_path / "m.json"),
                      "--dest", str(dest), "--out", str(out), "--no-progress"])
     err = capsys.readouterr().err
@@ -371,7 +373,8 @@ def test_cli_offline_flag(tmp_path, monkeypatch):
     for name, data in FILES.items():
         (local / name).write_bytes(data)
     write_manifest(tmp_path / "m.json", offline_sources())
-    monkeypatch.setitem(sys.modules, "planner.build", types.SimpleNamespace(build=FakeBuild()))
+    monkeypatch.setitem(sys.modules, "planner.pipeline.build",
+                        types.SimpleNamespace(build=FakeBuild()))
     code = cli.main(["data", "download", "--from", str(local), "--manifest",
                      str(tmp_path / "m.json"), "--dest", str(tmp_path / "usda"),
                      "--out", str(tmp_path / "data")])
@@ -464,11 +467,15 @@ def test_manifest_round_trip_and_errors(tmp_path):
 
 
 @pytest.mark.usda
-def test_offline_rebuild_from_the_shared_release(usda_dir, tmp_path):
-    """The real build, offline, from a folder laid out like ../shared/usda."""
+def test_offline_rebuild_from_the_shared_release_is_byte_identical(usda_dir, built, tmp_path):
+    """The real build, offline, from a folder laid out like ../shared/usda; a second build
+    (the session's first is ``built``) gives the same bytes."""
     sources = [Source(dead_url(), s.filename, s.target, unpack=s.unpack, xz=s.xz)
                for s in DEFAULT_SOURCES]
     report = download_release(tmp_path / "usda", sources=sources, from_dir=usda_dir,
                               out_dir=tmp_path / "data")
     assert {"foods.csv.gz", "portions.csv.gz"} <= set(report.built_files)
     assert (tmp_path / "usda" / SR28_DIR / "NUT_DATA.txt.xz").exists()
+    first, _ = built
+    for name in ("foods.csv.gz", "portions.csv.gz", "SOURCES.md"):
+        assert (tmp_path / "data" / name).read_bytes() == (first / name).read_bytes(), name

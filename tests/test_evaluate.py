@@ -11,10 +11,10 @@ from numpy.testing import assert_allclose
 
 from planner._paths import data_path
 from planner.errors import InputError
-from planner.evaluate import Evaluation, evaluate
-from planner.foods import FoodTable
-from planner.profile import Profile
-from planner.recommendations import AUTHORITIES, recommended_intake
+from planner.model.evaluate import Evaluation, evaluate
+from planner.model.foods import FoodTable
+from planner.model.profile import Profile
+from planner.model.recommendations import AUTHORITIES, recommended_intake
 
 FOODS = pd.DataFrame([
     # food_id, description, b12_ug, b12_fortified_ug, diet, reliable, note  (per 100 g)
@@ -168,7 +168,7 @@ def test_absorbed_is_shared_in_proportion_within_an_event(table):
     items = evaluate(_plan(rows), VEGAN, table).items
     assert items["absorbed_ug"].iloc[1] == pytest.approx(3 * items["absorbed_ug"].iloc[0])
     # one event: 2 µg crystalline absorbed as one dose, not two 1 µg doses
-    from planner.absorption import absorbed_crystalline
+    from planner.model.absorption import absorbed_crystalline
 
     assert items["absorbed_ug"].sum() == pytest.approx(absorbed_crystalline(2.0))
 
@@ -180,7 +180,7 @@ def _two_servings(snack_time):
 
 
 def test_a_snack_soon_after_a_meal_shares_the_receptors_gradually(table):
-    from planner.absorption import absorbed_crystalline
+    from planner.model.absorption import absorbed_crystalline
 
     merged = absorbed_crystalline(2.0)
     apart = 2 * absorbed_crystalline(1.0)
@@ -316,7 +316,7 @@ def test_days_without_entries_are_listed_and_explained(table):
 
 
 def test_plan_span_is_the_one_rule():
-    from planner.evaluate import plan_span
+    from planner.model.evaluate import plan_span
 
     assert plan_span([3, 5, 4]) == (3, 5, 3)
     assert plan_span([3, 5], days=7) == (3, 9, 7)
@@ -480,3 +480,47 @@ def test_foods_outside_the_diet_are_flagged(foods, food_id, diet, expected):
     # the plan is still scored as written (the food's B12 counts)
     assert result.items["ingested_ug"].iloc[0] == pytest.approx(foods.get(food_id)["b12_ug"])
     assert list(result.items["diet"]) == [foods.get(food_id)["diet"], "vegan"]
+
+
+# -- the summary object ---------------------------------------------------------------------
+def test_summary_is_a_typed_read_only_object_that_reads_like_a_dict(foods):
+    import dataclasses
+    import json
+
+    from planner import EvaluationSummary
+
+    plan = pd.DataFrame({"day": [1, 2], "meal": ["lunch", "lunch"],
+                         "food_id": ["sr28:01123", "supplement:cyanocobalamin"],
+                         "grams": [50.0, None], "dose_ug": [None, 10.0]})
+    s = evaluate(plan, Profile(age=40), foods).summary
+    assert isinstance(s, EvaluationSummary)
+    assert s.absorbed_ug_per_day == s["absorbed_ug_per_day"] > 0
+    assert s.verdict == s["verdict"] == s.get("verdict")
+    assert s.get("no such figure") is None and "no such figure" not in s
+    with pytest.raises(KeyError):
+        s["no such figure"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.verdict = "meets_goal"
+    # every per-day amount says so in its name
+    per_day = [k for k in s if k.endswith("_ug_per_day")]
+    assert set(per_day) >= {"intake_ug_per_day", "absorbed_ug_per_day",
+                            "target_intake_ug_per_day", "target_absorbed_ug_per_day",
+                            "requirement_intake_ug_per_day",
+                            "requirement_absorbed_ug_per_day"}
+    assert [k for k in s if k.endswith("_ug")] == []
+    # the old names of the lines still work for callers written against the dict
+    assert s["target_intake_ug"] == s.target_intake_ug_per_day == 2.4  # RDA adults [IOM p.340]
+    assert s["target_absorbed_ug"] == s.target_absorbed_ug_per_day == pytest.approx(1.2)
+    assert s["requirement_absorbed_ug"] == s.requirement_absorbed_ug_per_day
+    assert "target_absorbed_ug" in s
+    d = s.to_dict()
+    assert list(d) == list(s.keys()) and d == dict(s) and d["days"] == 2
+    assert json.loads(json.dumps(d))["verdict"] == s.verdict
+    assert {**s}["verdict"] == s.verdict
+
+
+def test_summary_from_dict_refuses_unknown_or_missing_figures():
+    from planner import EvaluationSummary
+
+    with pytest.raises(TypeError):
+        EvaluationSummary.from_dict({"days": 1})

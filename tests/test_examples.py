@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 
 from planner import InputError
-from planner.examples import EXAMPLES, example_names, load_example
-from planner.plan import is_supplement
-from planner.plan_csv import PLAN_CSV_COLUMNS
-from planner.profile import Profile
+from planner.io.examples import EXAMPLES, example_names, load_example
+from planner.io.plan_csv import PLAN_CSV_COLUMNS
+from planner.model.plan import is_supplement
+from planner.model.profile import Profile
 
 
 @pytest.fixture(scope="module")
 def evaluations(foods):
-    from planner.evaluate import evaluate
+    from planner.model.evaluate import evaluate
 
     out = {}
     for name, ex in EXAMPLES.items():
@@ -104,7 +104,7 @@ def test_unknown_example():
 def test_examples_round_trip_through_the_csv_export(foods):
     import io
 
-    from planner.plan_csv import plan_from_csv, plan_to_csv
+    from planner.io.plan_csv import plan_from_csv, plan_to_csv
 
     for name in EXAMPLES:
         plan = load_example(name, foods)

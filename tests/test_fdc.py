@@ -23,9 +23,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from planner._paths import user_dir
 from planner.errors import InputError
-from planner.fdc import (
+from planner.io.fdc import (
+    DEFAULT_BASE_URL,
     FdcBadResponse,
     FdcClient,
     FdcError,
@@ -44,10 +44,12 @@ from planner.fdc import (
     parse_fdc_search,
     portions_frame,
     resolve_api_key,
+    resolve_base_url,
 )
-from planner.foods import FoodTable
+from planner.io.user_folder import user_dir
+from planner.io.userfoods import save_user_food
+from planner.model.foods import FoodTable
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
-from planner.userfoods import save_user_food
 
 DATA = Path(__file__).parent / "data" / "fdc"
 KEY = "tEsT-kEy-7f3a9c2e5b81d4-DO-NOT-LEAK"
@@ -299,30 +301,45 @@ def test_rows_fit_the_food_table():
 # =======================================================================================
 # API key
 # =======================================================================================
-def test_key_resolution_order(monkeypatch):
+def test_key_resolution_order():
+    """The key comes only from what the caller hands over: argument, environ, secrets."""
     assert resolve_api_key() is None
-    monkeypatch.setenv("FDC_API_KEY", "from-env")
-    assert resolve_api_key() == "from-env"
-    assert resolve_api_key("from-arg") == "from-arg"
-    monkeypatch.delenv("FDC_API_KEY")
-    fake = types.ModuleType("streamlit")
-    fake.secrets = {"FDC_API_KEY": "from-secrets"}
-    monkeypatch.setitem(sys.modules, "streamlit", fake)
-    assert resolve_api_key() == "from-secrets"
-    fake.secrets = {"fdc": {"api_key": "nested"}}
-    assert resolve_api_key() == "nested"
+    env = {"FDC_API_KEY": "from-env"}
+    assert resolve_api_key(environ=env) == "from-env"
+    assert resolve_api_key("from-arg", environ=env) == "from-arg"
+    assert resolve_api_key(environ={"FDC_API_KEY": "  "}) is None  # blank is no key
+    assert resolve_api_key(environ={}, secrets={"FDC_API_KEY": "from-secrets"}) == "from-secrets"
+    assert resolve_api_key(secrets={"fdc": {"api_key": "nested"}}) == "nested"
 
     class Broken:
         def get(self, *a):
             raise RuntimeError("StreamlitSecretNotFoundError: no secrets file")
 
-    fake.secrets = Broken()
+    assert resolve_api_key(secrets=Broken()) is None
+
+
+def test_client_never_reads_the_environment_or_streamlit_secrets(monkeypatch, tmp_path):
+    monkeypatch.setenv("FDC_API_KEY", "from-env")
+    monkeypatch.setenv("B12_FDC_BASE_URL", "http://127.0.0.1:9/elsewhere")
+    fake = types.ModuleType("streamlit")
+    fake.secrets = {"FDC_API_KEY": "from-secrets"}
+    monkeypatch.setitem(sys.modules, "streamlit", fake)
     assert resolve_api_key() is None
+    c = FdcClient(cache_dir=tmp_path)
+    assert not c.has_key and c.base_url == DEFAULT_BASE_URL
+    assert FdcClient("handed-over", cache_dir=tmp_path).has_key
+
+
+def test_base_url_from_the_environ_handed_over():
+    assert resolve_base_url() == DEFAULT_BASE_URL
+    assert resolve_base_url({}) == DEFAULT_BASE_URL
+    assert resolve_base_url({"B12_FDC_BASE_URL": "http://127.0.0.1:1/fdc/v1"}) == \
+        "http://127.0.0.1:1/fdc/v1"
 
 
 def test_planner_fdc_does_not_import_streamlit():
-    code = ("import sys, planner.fdc, planner.userfoods, planner.download; "
-            "from planner.fdc import resolve_api_key; resolve_api_key(); "
+    code = ("import sys, planner.io.fdc, planner.io.userfoods, planner.pipeline.download; "
+            "from planner.io.fdc import resolve_api_key; resolve_api_key(); "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from planner import DataFileError, FoodTable, InputError, UnknownFoodError, load_foods
-from planner.foods import read_table
+from planner.model.foods import read_table
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 

@@ -25,9 +25,9 @@ import pytest
 
 from planner import cli
 from planner.errors import InputError, parse_decimal, shorten
-from planner.plan import MAX_B12_UG_PER_100G, MAX_DAY, validate_plan
-from planner.plan_csv import plan_from_csv, plan_to_csv
-from planner.profile import Profile
+from planner.io.plan_csv import plan_from_csv, plan_to_csv
+from planner.model.plan import MAX_B12_UG_PER_100G, MAX_DAY, validate_plan
+from planner.model.profile import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "hostile-test-key-0123456789-NOT-REAL"
@@ -65,7 +65,7 @@ def small_tables():
 
 
 def test_build_failing_between_the_two_files_changes_nothing(tmp_path, monkeypatch):
-    from planner import build
+    from planner.pipeline import build
 
     out = tmp_path / "data"
     out.mkdir()
@@ -92,7 +92,7 @@ def test_build_failing_between_the_two_files_changes_nothing(tmp_path, monkeypat
     monkeypatch.setattr(build, "_write_csv", real)
     assert build.write_tables(out, foods, portions, "# new\n") == [
         build.FOODS_FILE, build.PORTIONS_FILE, build.SOURCES_FILE]
-    from planner.foods import read_table
+    from planner.model.foods import read_table
     from planner.schema import FOOD_COLUMNS
 
     assert list(read_table(out / build.FOODS_FILE, FOOD_COLUMNS, "foods")["food_id"]) == [
@@ -149,7 +149,7 @@ def _stage(tmp_path: Path, out: Path) -> Path:
     ("plan", "plan."),
 ])
 def test_different_plan_names_never_share_a_file(first, second, foods):
-    from planner.saved_plans import list_saved_plans, load_saved_plan, save_plan
+    from planner.io.saved_plans import list_saved_plans, load_saved_plan, save_plan
 
     save_plan(PLAN, first)
     save_plan(OTHER, second)
@@ -159,7 +159,7 @@ def test_different_plan_names_never_share_a_file(first, second, foods):
 
 
 def test_names_are_kept_readable_and_case_does_not_make_another_plan(foods):
-    from planner.saved_plans import list_saved_plans, load_saved_plan, plans_dir, save_plan
+    from planner.io.saved_plans import list_saved_plans, load_saved_plan, plans_dir, save_plan
 
     save_plan(PLAN, "Été")       # was saved as "t"
     save_plan(PLAN, "日本語")     # was refused
@@ -171,7 +171,7 @@ def test_names_are_kept_readable_and_case_does_not_make_another_plan(foods):
 
 
 def test_a_name_longer_than_60_characters_is_refused_not_cut(foods):
-    from planner.saved_plans import list_saved_plans, save_plan
+    from planner.io.saved_plans import list_saved_plans, save_plan
 
     save_plan(PLAN, "y" * 60)
     with pytest.raises(InputError, match="at most 60 characters"):
@@ -180,7 +180,7 @@ def test_a_name_longer_than_60_characters_is_refused_not_cut(foods):
 
 
 def test_replace_false_never_replaces(foods):
-    from planner.saved_plans import PlanExistsError, load_saved_plan, save_plan
+    from planner.io.saved_plans import PlanExistsError, load_saved_plan, save_plan
 
     save_plan(PLAN, "Mine")
     with pytest.raises(PlanExistsError, match="exists already"):
@@ -189,7 +189,7 @@ def test_replace_false_never_replaces(foods):
 
 
 def test_files_of_old_versions_are_still_listed(foods):
-    from planner.saved_plans import list_saved_plans, load_saved_plan, plans_dir
+    from planner.io.saved_plans import list_saved_plans, load_saved_plan, plans_dir
 
     plans_dir().mkdir(parents=True)
     (plans_dir() / "my-usual-week.csv").write_text(plan_to_csv(PLAN), encoding="utf-8")
@@ -202,7 +202,7 @@ def test_files_of_old_versions_are_still_listed(foods):
 # Security
 # =======================================================================================
 def test_foods_search_csv_neutralises_formulas(capsys):
-    from planner.userfoods import save_user_food
+    from planner.io.userfoods import save_user_food
 
     save_user_food({"food_id": "user:formula", "description": "=HYPERLINK(\"http://x\")",
                     "diet": "vegan", "b12_ug": 5.0, "manufacturer": "@SUM(A1)"})
@@ -218,7 +218,7 @@ def test_foods_search_csv_neutralises_formulas(capsys):
                                  "ключ-0123456789", "ab cd-0123"])
 def test_a_key_that_cannot_be_a_header_is_refused_without_repeating_it(key, httpserver,
                                                                        tmp_path):
-    from planner.fdc import FdcClient, FdcKeyInvalid
+    from planner.io.fdc import FdcClient, FdcKeyInvalid
 
     client = FdcClient(api_key=key, base_url=httpserver.url_for("/fdc/v1"),
                        cache_dir=tmp_path)
@@ -236,8 +236,8 @@ def test_a_key_that_cannot_be_a_header_is_refused_without_repeating_it(key, http
 @pytest.mark.parametrize("days", [MAX_DAY + 1, 10**6, 10**400, float("inf"), float("nan"),
                                   True, "twelve"])
 def test_evaluate_and_suggest_bound_days(days, foods):
-    from planner.evaluate import evaluate
-    from planner.suggest import suggest
+    from planner.model.evaluate import evaluate
+    from planner.model.suggest import suggest
 
     me = Profile(age=30, diet="vegan")
     with pytest.raises(InputError, match="days"):
@@ -292,7 +292,7 @@ def test_profile_refuses_huge_numbers(kwargs):
 
 @pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, 10**400, 2.5, True, "2"])
 def test_suggest_refuses_a_bad_servings_limit(value, foods):
-    from planner.suggest import suggest
+    from planner.model.suggest import suggest
 
     with pytest.raises(InputError, match="max_servings_per_day"):
         suggest(PLAN, Profile(age=30), foods, max_servings_per_day=value)
@@ -343,14 +343,14 @@ class ReadOnly:
 
 
 def test_a_read_only_user_folder_still_reads_saved_foods(monkeypatch):
-    from planner._paths import user_dir
-    from planner.foods import load_foods
-    from planner.userfoods import (
+    from planner.io.user_folder import user_dir
+    from planner.io.userfoods import (
         read_user_foods,
         save_user_food,
         user_food_messages,
         user_foods_path,
     )
+    from planner.model.foods import load_foods
 
     save_user_food({"food_id": "user:oat", "description": "Oat drink", "diet": "vegan",
                     "b12_ug": 0.38})
@@ -360,7 +360,7 @@ def test_a_read_only_user_folder_still_reads_saved_foods(monkeypatch):
     try:
         foods, _ = read_user_foods()
         assert list(foods["food_id"]) == ["user:oat"]
-        assert "user:oat" in load_foods()
+        assert "user:oat" in load_foods(user_foods=read_user_foods())
         assert user_food_messages() == []
         with pytest.raises(OSError, match="Cannot write in the folder") as info:
             save_user_food({"food_id": "user:x", "description": "X", "diet": "vegan"})
@@ -370,7 +370,7 @@ def test_a_read_only_user_folder_still_reads_saved_foods(monkeypatch):
 
 
 def test_an_unusable_cache_folder_means_no_cache_not_an_error(httpserver, tmp_path):
-    from planner.fdc import FdcClient
+    from planner.io.fdc import FdcClient
 
     (tmp_path / "fdc-cache.sqlite").mkdir()   # sqlite3 cannot open it, even as root
     httpserver.expect_request("/fdc/v1/food/1").respond_with_json({"fdcId": 1,
@@ -382,7 +382,7 @@ def test_an_unusable_cache_folder_means_no_cache_not_an_error(httpserver, tmp_pa
 
 
 def test_a_cache_failing_during_a_request_is_dropped(httpserver, tmp_path, monkeypatch):
-    from planner.fdc import FdcClient
+    from planner.io.fdc import FdcClient
 
     httpserver.expect_request("/fdc/v1/food/1").respond_with_json({"fdcId": 1,
                                                                    "description": "Milk"})
@@ -397,8 +397,8 @@ def test_a_cache_failing_during_a_request_is_dropped(httpserver, tmp_path, monke
 
 
 def test_deeply_nested_json_files_are_moved_aside():
-    from planner.saved_plans import load_profile, profile_path
-    from planner.userfoods import read_user_foods, user_food_messages, user_foods_path
+    from planner.io.saved_plans import load_profile, profile_path
+    from planner.io.userfoods import read_user_foods, user_food_messages, user_foods_path
 
     deep = "[" * 100_000
     for path in (profile_path(), user_foods_path()):
@@ -424,8 +424,8 @@ def test_evaluate_stdin_stops_reading_at_the_limit():
 
 
 def test_a_dangling_link_or_a_vanishing_file_in_plans(monkeypatch, foods):
-    from planner import saved_plans
-    from planner.saved_plans import list_saved_plans, load_saved_plan, plans_dir, save_plan
+    from planner.io import saved_plans
+    from planner.io.saved_plans import list_saved_plans, load_saved_plan, plans_dir, save_plan
 
     save_plan(PLAN, "kept")
     (plans_dir() / "ghost.csv").symlink_to(plans_dir() / "nowhere.csv")
@@ -497,7 +497,7 @@ class DripServer:
 
 @pytest.mark.parametrize("in_headers", [False, True])
 def test_a_dripping_reply_ends_at_the_overall_deadline(in_headers):
-    from planner.fdc import FdcClient, FdcTimeout
+    from planner.io.fdc import FdcClient, FdcTimeout
 
     server = DripServer(in_headers)
     try:
@@ -513,7 +513,7 @@ def test_a_dripping_reply_ends_at_the_overall_deadline(in_headers):
 
 
 def test_retry_after_as_a_far_date_fails_at_once(httpserver, tmp_path):
-    from planner.fdc import FdcClient, FdcRateLimited
+    from planner.io.fdc import FdcClient, FdcRateLimited
 
     httpserver.expect_request("/fdc/v1/foods/search").respond_with_json(
         {"error": {"code": "OVER_RATE_LIMIT"}}, status=429,
@@ -528,7 +528,7 @@ def test_retry_after_as_a_far_date_fails_at_once(httpserver, tmp_path):
 
 
 def test_a_reply_nested_too_deeply_is_a_bad_response(httpserver, tmp_path):
-    from planner.fdc import FdcBadResponse, FdcClient
+    from planner.io.fdc import FdcBadResponse, FdcClient
 
     httpserver.expect_request("/fdc/v1/food/1").respond_with_data(
         "[" * 100_000, content_type="application/json")
@@ -541,8 +541,8 @@ def test_a_reply_nested_too_deeply_is_a_bad_response(httpserver, tmp_path):
 # Wrong results
 # =======================================================================================
 def test_a_saved_food_always_fits_a_plan(foods):
-    from planner.foods import FoodTable
-    from planner.userfoods import normalize_food
+    from planner.io.userfoods import normalize_food
+    from planner.model.foods import FoodTable
 
     for description in ("x" * 501, "Milk\x00", "Milk\x1b[31m"):
         with pytest.raises(InputError, match="description"):
@@ -561,7 +561,7 @@ def test_a_saved_food_always_fits_a_plan(foods):
 
 @pytest.mark.parametrize("food_id", ["sr28:01123\x00", "user:a\x00b", "x" * 200])
 def test_food_ids_with_nul_or_too_long_are_refused_everywhere(food_id):
-    from planner.userfoods import normalize_food
+    from planner.io.userfoods import normalize_food
 
     plan = PLAN.assign(food_id=[food_id, "sr28:01077"])
     with pytest.raises(InputError, match="food_id"):
@@ -572,7 +572,7 @@ def test_food_ids_with_nul_or_too_long_are_refused_everywhere(food_id):
 
 @pytest.mark.parametrize("amount", [-1.0, 1e308, MAX_B12_UG_PER_100G * 2])
 def test_implausible_b12_from_fdc_is_unknown(amount):
-    from planner.fdc import parse_fdc_food
+    from planner.io.fdc import parse_fdc_food
 
     row = parse_fdc_food({"fdcId": 5, "description": "Shot", "foodNutrients": [
         {"nutrient": {"id": 1178, "number": "418", "unitName": "µg"}, "amount": amount}]})
@@ -581,7 +581,7 @@ def test_implausible_b12_from_fdc_is_unknown(amount):
 
 @pytest.mark.parametrize("ug, serving", [(1e308, 100.0), (5000.0, 1.0), (1e9, 240.0)])
 def test_implausible_b12_from_a_label_is_refused(ug, serving):
-    from planner.userfoods import label_food, normalize_food
+    from planner.io.userfoods import label_food, normalize_food
 
     with pytest.raises(InputError, match="plausible maximum"):
         label_food("Shot", serving_g=serving, b12_per_serving_ug=ug)
@@ -591,14 +591,14 @@ def test_implausible_b12_from_a_label_is_refused(ug, serving):
 
 
 def test_the_richest_plausible_food_gives_a_finite_result(foods):
-    from planner.evaluate import evaluate
-    from planner.userfoods import label_food, save_user_food
+    from planner.io.userfoods import label_food, read_user_foods, save_user_food
+    from planner.model.evaluate import evaluate
 
     fid = save_user_food(label_food("Concentrate", serving_g=100.0,
                                     b12_per_serving_ug=MAX_B12_UG_PER_100G))
-    from planner.foods import load_foods
+    from planner.model.foods import load_foods
 
-    table = load_foods()
+    table = load_foods(user_foods=read_user_foods())
     plan = pd.DataFrame({"day": [1, 1], "meal": ["lunch", "dinner"], "food_id": [fid, fid],
                          "grams": [5000.0, 5000.0]})
     s = evaluate(plan, Profile(age=30), table).summary
@@ -607,7 +607,7 @@ def test_the_richest_plausible_food_gives_a_finite_result(foods):
 
 @pytest.mark.parametrize("absorbed", [1e306, True, float("inf"), -1.0, [True] * 3])
 def test_project_stores_refuses_absurd_intakes(absorbed):
-    from planner.stores import project_stores
+    from planner.model.stores import project_stores
 
     with pytest.raises(InputError, match="absorbed_ug_per_day"):
         project_stores(absorbed, 3)
@@ -623,7 +623,7 @@ def release_zip() -> bytes:
 def test_a_stale_larger_partial_and_416_is_downloaded_again(httpserver, tmp_path):
     from werkzeug import Response
 
-    from planner.download import SR28_DIR, Source, download_release
+    from planner.pipeline.download import SR28_DIR, Source, download_release
 
     data = release_zip()
     seen = []
@@ -650,7 +650,7 @@ def test_a_stale_larger_partial_and_416_is_downloaded_again(httpserver, tmp_path
 def test_resume_sends_if_range_and_a_changed_file_is_not_spliced(httpserver, tmp_path):
     from werkzeug import Response
 
-    from planner.download import SR28_DIR, Source, download_release
+    from planner.pipeline.download import SR28_DIR, Source, download_release
 
     old, new = release_zip(), release_zip()
     state = {"data": old, "etag": '"old"', "cut": len(old) // 2}
@@ -689,7 +689,13 @@ def test_resume_sends_if_range_and_a_changed_file_is_not_spliced(httpserver, tmp
 def test_a_truncated_reply_without_length_is_never_ok(httpserver, tmp_path):
     from werkzeug import Response
 
-    from planner.download import FNDDS_DIR, SR28_DIR, DownloadError, Source, download_release
+    from planner.pipeline.download import (
+        FNDDS_DIR,
+        SR28_DIR,
+        DownloadError,
+        Source,
+        download_release,
+    )
 
     data = release_zip()
 
@@ -716,8 +722,8 @@ def test_a_truncated_reply_without_length_is_never_ok(httpserver, tmp_path):
 
 @pytest.mark.parametrize("text", ["١٢", "1١", "١.٥", "۱۲", "１２", "12\u0660"])
 def test_digits_of_other_scripts_are_refused_everywhere(text, capsys):
-    from planner.fdc import _check_id
-    from planner.userfoods import normalize_food
+    from planner.io.fdc import _check_id
+    from planner.io.userfoods import normalize_food
 
     assert parse_decimal(text) is None
     with pytest.raises(InputError, match="grams"):
@@ -746,7 +752,7 @@ def test_ascii_numbers_still_read():
 
 
 def test_429_with_an_unreadable_retry_after_is_a_rate_limit(httpserver, tmp_path):
-    from planner.fdc import FdcClient, FdcRateLimited
+    from planner.io.fdc import FdcClient, FdcRateLimited
 
     httpserver.expect_request("/fdc/v1/foods/search").respond_with_json(
         {"error": {"code": "OVER_RATE_LIMIT"}}, status=429, headers={"Retry-After": "soon"})
@@ -773,7 +779,7 @@ def test_messages_repeat_at_most_a_bit_of_a_value():
 
 
 def test_wait_words_use_sensible_units():
-    from planner.fdc import retry_after_seconds, wait_words
+    from planner.io.fdc import retry_after_seconds, wait_words
 
     assert wait_words(30) == "about 30 seconds"
     assert wait_words(3600) == "about 60 minutes"
@@ -793,7 +799,7 @@ def test_cli_messages_for_limit_and_tiny_years(capsys):
 
 
 def test_profile_file_with_a_huge_number_is_moved_aside():
-    from planner.saved_plans import load_profile, profile_path
+    from planner.io.saved_plans import load_profile, profile_path
 
     profile_path().parent.mkdir(parents=True, exist_ok=True)
     profile_path().write_text(json.dumps({"profile": {"age": 30},
@@ -806,9 +812,9 @@ def test_the_app_works_with_a_read_only_user_folder(monkeypatch):
     pytest.importorskip("streamlit")
     from streamlit.testing.v1 import AppTest
 
-    from planner._paths import user_dir
-    from planner.saved_plans import save_plan
-    from planner.userfoods import save_user_food, user_foods_path
+    from planner.io.saved_plans import save_plan
+    from planner.io.user_folder import user_dir
+    from planner.io.userfoods import save_user_food, user_foods_path
 
     save_user_food({"food_id": "user:oat", "description": "Oat drink", "diet": "vegan",
                     "b12_ug": 0.38})

@@ -1,4 +1,5 @@
-"""Lab results (planner.labs), symptoms and risk factors (planner.symptoms), treatment info.
+"""Lab results (planner.model.labs), symptoms and risk factors (planner.model.symptoms),
+treatment information.
 
 Table-driven: every band edge in every unit, every combination rule, each caveat and
 every kind of bad input.
@@ -15,9 +16,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 import planner
-from planner.absorption import CONDITIONS
 from planner.errors import DataFileError, InputError
-from planner.labs import (
+from planner.model.absorption import CONDITIONS
+from planner.model.labs import (
     CAVEATS,
     COMBINATION,
     FINDING_COLUMNS,
@@ -33,7 +34,7 @@ from planner.labs import (
     parse_lab_value,
     treatment_information,
 )
-from planner.symptoms import (
+from planner.model.symptoms import (
     LEVELS,
     assess_symptoms,
     load_risk_factors,

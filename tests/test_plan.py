@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from planner import InputError
-from planner import plan as plan_mod
-from planner.plan import validate_plan
+from planner.model import plan as plan_mod
+from planner.model.plan import validate_plan
 
 
 def _random_plan(rng: np.random.Generator, n: int, ids: list[str]) -> pd.DataFrame:

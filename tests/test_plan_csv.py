@@ -15,9 +15,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from planner.errors import InputError
-from planner.foods import FoodTable
-from planner.plan import MAX_LISTED, validate_plan
-from planner.plan_csv import (
+from planner.io.plan_csv import (
     COMPUTED_CSV_COLUMNS,
     MAX_CSV_BYTES,
     MAX_CSV_ROWS,
@@ -27,6 +25,8 @@ from planner.plan_csv import (
     plan_to_csv,
     restore_formula,
 )
+from planner.model.foods import FoodTable
+from planner.model.plan import MAX_LISTED, validate_plan
 from planner.schema import FOOD_COLUMNS
 
 PLANS = Path(__file__).parent / "data" / "plans"
@@ -224,9 +224,55 @@ def test_export_appends_the_computed_columns(small_foods: FoodTable) -> None:
     rows = cells(text)
     assert rows[0] == [*PLAN_CSV_COLUMNS, "ingested_ug", "fortified_ug", "absorbed_ug"]
     assert [r[-3:] for r in rows[1:]] == [
-        ["0.5", "0", "0.2"], ["250", "250", "2.1"], ["0.1", "0.3333333333333333", ""],
+        ["0.5", "0", "0.2"], ["250", "250", "2.1"], ["0.1", "0.3333", ""],
     ]
     assert_frame_equal(plan_from_csv(text.encode(), small_foods), plan)
+
+
+@pytest.mark.parametrize(("computed", "written"), [
+    (0.8360000000000001, "0.836"),    # the float noise the issue found in an export
+    (0.1 + 0.2, "0.3"),
+    (1 / 3, "0.3333"),
+    (2 / 3, "0.6667"),
+    (0.000123456, "0.0001235"),      # small amounts keep 4 digits, never "0"
+    (12.34567, "12.35"),
+    (1234.5678, "1235"),
+    (123456.78, "123457"),            # never rounded to tens
+    (250.0, "250"),
+    (0.0, "0"),
+])
+def test_computed_columns_are_written_as_people_read_them(computed: float, written: str
+                                                          ) -> None:
+    plan = validate_plan(plan_of(egg()))
+    items = pd.DataFrame({c: [computed] for c in COMPUTED_CSV_COLUMNS})
+    rows = cells(plan_to_csv(plan, evaluation=SimpleNamespace(items=items)))
+    assert rows[1][-3:] == [written] * 3
+
+
+def test_a_real_export_has_readable_numbers_and_exact_inputs() -> None:
+    """Inputs with many digits round-trip exactly; computed columns have at most 4
+    significant digits (evaluated on the shipped table)."""
+    from planner import Profile, evaluate, load_foods
+
+    foods = load_foods()
+    plan = validate_plan(plan_of(
+        egg(grams=123.456789), egg(meal="lunch", grams=1 / 3),
+        {"day": 1, "meal": "dinner", "food_id": "supplement:cyanocobalamin",
+         "dose_ug": 2.123456789},
+    ), foods)
+    ev = evaluate(plan, Profile(age=40), foods)
+    assert ev.items["absorbed_ug"].map(lambda v: len(repr(v)) > 8).any(), \
+        "precondition: the model's numbers carry float noise"
+    text = plan_to_csv(plan, evaluation=ev)
+    rows = cells(text)
+    header = rows[0]
+    for row in rows[1:]:
+        for col in COMPUTED_CSV_COLUMNS:
+            digits = row[header.index(col)].replace(".", "").lstrip("0")
+            assert len(digits) <= 4, (col, row)
+    back = plan_from_csv(text.encode(), foods)
+    assert back["grams"].iloc[0] == 123.456789 and back["grams"].iloc[1] == 1 / 3
+    assert back["dose_ug"].iloc[2] == 2.123456789
 
 
 def test_export_golden_file(small_foods: FoodTable) -> None:

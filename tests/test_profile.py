@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from planner.absorption import CONDITIONS
 from planner.errors import InputError
-from planner.profile import Profile
+from planner.model.absorption import CONDITIONS
+from planner.model.profile import Profile
 
 VOCABULARY = ("metformin", "ppi", "h2_blocker", "atrophic_gastritis", "pernicious_anemia",
               "bariatric_surgery", "ileal_resection", "nitrous_oxide")

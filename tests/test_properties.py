@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.errors import MAX_MESSAGE, InputError
-from planner.plan import MAX_DAY, MAX_GRAMS, SUPPLEMENT_FORMS, validate_plan
-from planner.plan_csv import plan_from_csv, plan_to_csv
-from planner.profile import Profile
+from planner.io.plan_csv import plan_from_csv, plan_to_csv
+from planner.model.plan import MAX_DAY, MAX_GRAMS, SUPPLEMENT_FORMS, validate_plan
+from planner.model.profile import Profile
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -169,7 +169,7 @@ DAYS = st.one_of(st.none(), CELL, st.integers(-5, 10**6), st.just(MAX_DAY))
 @fast(30)
 @given(days=DAYS, age=st.one_of(st.floats(1, 100), st.integers(1, 100)))
 def test_evaluate_gives_finite_figures_or_an_input_error(days, age, foods):
-    from planner.evaluate import evaluate
+    from planner.model.evaluate import evaluate
 
     try:
         ev = evaluate(GOOD_PLAN, Profile(age=age), foods, days=days)
@@ -187,7 +187,7 @@ def test_evaluate_gives_finite_figures_or_an_input_error(days, age, foods):
        servings=st.one_of(st.integers(-1, 10), st.floats(allow_nan=True), CELL),
        goal=st.one_of(st.sampled_from(["target", "requirement"]), CELL))
 def test_suggest_gives_a_suggestion_or_an_input_error(days, servings, goal, foods):
-    from planner.suggest import suggest
+    from planner.model.suggest import suggest
 
     try:
         res = suggest(GOOD_PLAN, Profile(age=40, diet="vegan"), foods, goal=goal,
@@ -205,7 +205,7 @@ def test_suggest_gives_a_suggestion_or_an_input_error(days, servings, goal, food
        initial=st.one_of(CELL, st.floats(0, 50_000)),
        k=st.one_of(st.none(), CELL, st.floats(1e-6, 0.1)))
 def test_project_stores_gives_finite_stores_or_an_input_error(absorbed, days, initial, k):
-    from planner.stores import days_to_depletion, project_stores
+    from planner.model.stores import days_to_depletion, project_stores
 
     try:
         proj = project_stores(absorbed, days, initial_store_ug=initial, k=k)
@@ -248,7 +248,7 @@ def document_bytes():
 
 
 def _fresh_folder():
-    from planner._paths import user_dir
+    from planner.io.user_folder import user_dir
 
     shutil.rmtree(user_dir(), ignore_errors=True)
     user_dir().mkdir(parents=True)
@@ -264,7 +264,7 @@ def _kept_somewhere(folder, name: str, data: bytes) -> bool:
 def test_saved_foods_file_never_raises_and_its_bytes_are_never_lost(data):
     import warnings
 
-    from planner.userfoods import read_user_foods, user_food_messages, user_foods_path
+    from planner.io.userfoods import read_user_foods, user_food_messages, user_foods_path
 
     folder = _fresh_folder()
     user_foods_path().write_bytes(data)
@@ -285,7 +285,7 @@ def test_saved_foods_file_never_raises_and_its_bytes_are_never_lost(data):
     optional={"initial_store_ug": CELL}).map(
         lambda d: json.dumps(d, default=str).encode())))
 def test_saved_profile_never_raises_and_its_bytes_are_never_lost(data):
-    from planner.saved_plans import load_profile, profile_path
+    from planner.io.saved_plans import load_profile, profile_path
 
     folder = _fresh_folder()
     profile_path().write_bytes(data)
@@ -303,7 +303,7 @@ def test_saved_profile_never_raises_and_its_bytes_are_never_lost(data):
     ["Week 1", "week-1", "WEEK_1", "week.1", "Été", "ete", "日本語", "current", "a/b", "..",
      "x" * 61, "CON", "nul", "😀" * 60])), min_size=1, max_size=5))
 def test_plan_names_never_overwrite_another_plan(names):
-    from planner.saved_plans import list_saved_plans, load_saved_plan, plan_name, save_plan
+    from planner.io.saved_plans import list_saved_plans, load_saved_plan, plan_name, save_plan
 
     _fresh_folder()
     saved: dict[str, int] = {}
@@ -347,9 +347,9 @@ FDC_FOOD = st.fixed_dictionaries({}, optional={
 @fast(80)
 @given(food=st.one_of(FDC_FOOD, JSONISH))
 def test_fdc_parser_gives_savable_rows_or_a_bad_response(food):
-    from planner.fdc import FdcBadResponse, parse_fdc_food, parse_fdc_portions
-    from planner.plan import MAX_B12_UG_PER_100G
-    from planner.userfoods import normalize_food, normalize_portions
+    from planner.io.fdc import FdcBadResponse, parse_fdc_food, parse_fdc_portions
+    from planner.io.userfoods import normalize_food, normalize_portions
+    from planner.model.plan import MAX_B12_UG_PER_100G
 
     try:
         row = parse_fdc_food(food)
@@ -369,7 +369,7 @@ def test_fdc_parser_gives_savable_rows_or_a_bad_response(food):
     {"foods": st.lists(FDC_FOOD, max_size=3)},
     optional={"totalHits": CELL, "currentPage": CELL, "totalPages": CELL})))
 def test_fdc_search_parser_gives_a_result_or_a_bad_response(payload):
-    from planner.fdc import FdcBadResponse, parse_fdc_search
+    from planner.io.fdc import FdcBadResponse, parse_fdc_search
 
     try:
         res = parse_fdc_search(payload)

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from planner.errors import InputError
-from planner.profile import Profile
-from planner.recommendations import (
+from planner.model.profile import Profile
+from planner.model.recommendations import (
     AUTHORITIES,
     compare_authorities,
     load_recommendations,

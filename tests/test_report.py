@@ -17,7 +17,7 @@ pypdf = pytest.importorskip("pypdf")
 import planner  # noqa: E402
 from planner.cli import main  # noqa: E402
 from planner.errors import InputError  # noqa: E402
-from planner.report import save_report, source_tags, write_report  # noqa: E402
+from planner.io.report import save_report, source_tags, write_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VEGAN = ROOT / "data" / "examples" / "vegan.csv"
@@ -120,7 +120,7 @@ def test_no_diagnosis_in_any_category(case):
 
 
 def test_report_checks_its_input(case):
-    with pytest.raises(InputError, match="planner.evaluate"):
+    with pytest.raises(InputError, match="planner.model.evaluate"):
         write_report(io.BytesIO(), evaluation=object(), profile=case.profile)
     with pytest.raises(InputError, match="interpret_labs"):
         write_report(io.BytesIO(), evaluation=case.ev, profile=case.profile,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from planner import InputError
-from planner.saved_plans import (
+from planner.io.saved_plans import (
     delete_saved_plan,
     list_saved_plans,
     load_saved_plan,
@@ -42,7 +42,7 @@ def test_round_trip_and_listing(foods):
 
 def test_survives_a_new_process(foods):
     save_plan(PLAN)
-    code = ("from planner.saved_plans import load_saved_plan;"
+    code = ("from planner.io.saved_plans import load_saved_plan;"
             "p = load_saved_plan(); print(len(p), p['food_id'].iloc[0])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=os.environ.copy()).stdout.split()
@@ -51,7 +51,7 @@ def test_survives_a_new_process(foods):
 
 def test_crash_during_save_keeps_the_old_plan(foods):
     save_plan(PLAN)
-    code = ("import os, pandas as pd; from planner import saved_plans as s;"
+    code = ("import os, pandas as pd; from planner.io import saved_plans as s;"
             "os.replace = lambda *a, **k: os._exit(9);"
             "s.save_plan(pd.DataFrame({'day':[5],'meal':['lunch'],"
             "'food_id':['sr28:01077'],'grams':[244.0]}))")
@@ -125,7 +125,7 @@ def test_every_profile_field_is_kept(me):
 ])
 def test_damaged_profile_is_moved_aside_and_reported(text):
     from planner import load_profile
-    from planner.saved_plans import profile_path
+    from planner.io.saved_plans import profile_path
 
     path = profile_path()
     path.parent.mkdir(parents=True, exist_ok=True)

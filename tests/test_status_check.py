@@ -13,8 +13,8 @@ import pytest
 import planner
 from planner import InputError, Profile
 from planner.cli import main
-from planner.evaluate import evaluate
-from planner.symptoms import (
+from planner.model.evaluate import evaluate
+from planner.model.symptoms import (
     OLDER_RISK_AGE_YEARS,
     assess_symptoms,
     load_risk_factors,
@@ -96,7 +96,7 @@ def test_symptoms_and_risk_factors_survive_save_and_load(me):
 def test_profile_file_from_before_symptoms_still_loads():
     """A profile.json written before these fields: no symptoms, risk factors not asked."""
     from planner import load_profile
-    from planner.saved_plans import profile_path
+    from planner.io.saved_plans import profile_path
 
     path = profile_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,7 @@ def test_profile_file_from_before_symptoms_still_loads():
 
 def test_saved_profile_with_an_unknown_symptom_is_moved_aside():
     from planner import load_profile
-    from planner.saved_plans import profile_path
+    from planner.io.saved_plans import profile_path
 
     path = profile_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,7 +296,7 @@ def test_lab_results_round_trip():
     ("250 pg/mL", ["list"]),
 ])
 def test_bad_lab_results_are_refused_and_nothing_is_written(bad, words):
-    from planner.saved_plans import lab_results_path
+    from planner.io.saved_plans import lab_results_path
 
     with pytest.raises(InputError) as exc:
         planner.save_lab_results(bad)
@@ -311,7 +311,7 @@ def test_bad_lab_results_are_refused_and_nothing_is_written(bad, words):
     '{"lab_results": [{"date": "2026-01-01", "marker": "total_b12", "value": -3}]}',
 ])
 def test_damaged_lab_results_are_moved_aside(text):
-    from planner.saved_plans import lab_results_path
+    from planner.io.saved_plans import lab_results_path
 
     path = lab_results_path()
     path.parent.mkdir(parents=True, exist_ok=True)

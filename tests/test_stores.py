@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from planner.errors import InputError
-from planner.stores import (
+from planner.model.stores import (
     REPLETE_STORE_UG,
     days_to_depletion,
     initial_store_estimate,

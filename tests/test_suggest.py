@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from planner.absorption import CONDITIONS, absorbed_crystalline, params_for
 from planner.errors import InputError
-from planner.evaluate import evaluate
-from planner.labs import interpret_labs, treatment_information
-from planner.plan import empty_plan
-from planner.profile import Profile
-from planner.schema import DIET_ORDER
-from planner.suggest import (
+from planner.model.absorption import CONDITIONS, absorbed_crystalline, params_for
+from planner.model.evaluate import evaluate
+from planner.model.labs import interpret_labs, treatment_information
+from planner.model.plan import empty_plan
+from planner.model.profile import Profile
+from planner.model.suggest import (
     FOOD_COLUMNS,
     SUPPLEMENT_COLUMNS,
     Suggestion,
@@ -25,7 +24,8 @@ from planner.suggest import (
     pick_serving,
     suggest,
 )
-from planner.verdicts import VERDICTS, Verdict
+from planner.model.verdicts import VERDICTS, Verdict
+from planner.schema import DIET_ORDER
 
 ISSUE_STRENGTHS = {10, 25, 50, 100, 250, 500, 1000, 2000, 2500, 5000}
 
@@ -237,7 +237,7 @@ def test_low_stomach_acid_prefers_crystalline(foods):
     ("vegan", VEGAN), ("vegetarian", VEGETARIAN), ("older_adult", OLDER_AG),
 ])
 def test_shipped_examples(foods, name, profile):
-    examples = pytest.importorskip("planner.examples")
+    examples = pytest.importorskip("planner.io.examples")
     if name not in examples.EXAMPLES or not examples.EXAMPLES[name].path.is_file():
         pytest.skip(f"example {name} not shipped")
     plan = examples.load_example(name, foods)
@@ -440,7 +440,7 @@ def test_no_intrinsic_factor_only_regimens_under_clinician(foods, condition, ora
         assert 0.005 * row["dose_ug"] - 1e-9 <= row["supplement_absorbed_ug_per_day"] \
             <= 0.01 * row["dose_ug"] + 1e-9
         assert s["verdict"] == "needs_clinician"
-    # the condition's own message (planner.absorption.CONDITIONS), not a second copy
+    # the condition's own message (planner.model.absorption.CONDITIONS), not a second copy
     assert CONDITIONS[condition].message in r.messages
     assert r.before.summary["clinician"]["message"] in " ".join(r.messages)
     # bariatric: ASMBS only; never "1000–2000 µg" beside it (the contradiction of issue 11)
@@ -735,7 +735,7 @@ def test_supplement_rows_have_sources():
 
 
 def test_saved_nutritional_yeast_from_a_label_is_suggested(foods):
-    from planner.userfoods import label_food
+    from planner.io.userfoods import label_food
 
     row = label_food("Nutritional yeast flakes, fortified", serving_g=5.0,
                      b12_per_serving_ug=2.4, kcal_per_serving=20.0, brand="Bragg")

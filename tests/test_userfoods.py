@@ -17,9 +17,8 @@ import pytest
 
 from planner import load_foods
 from planner.errors import InputError, UnknownFoodError
-from planner.fdc import parse_fdc_food, parse_fdc_portions
-from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
-from planner.userfoods import (
+from planner.io.fdc import parse_fdc_food, parse_fdc_portions
+from planner.io.userfoods import (
     UserFoodsWarning,
     b12_from_percent_dv,
     delete_user_food,
@@ -30,6 +29,7 @@ from planner.userfoods import (
     user_food_messages,
     user_foods_path,
 )
+from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 FDC = Path(__file__).parent / "data" / "fdc"
@@ -114,13 +114,23 @@ def test_merged_into_load_foods_and_search(small_table):
     row, portions = yeast()
     save_user_food(row, portions)
     save_user_food(oat_milk(), [{"label": "1 glass", "grams": 250}])
-    table = load_foods(*small_table)
+    table = load_foods(*small_table, user_foods=read_user_foods())
     assert len(table) == 3 and "fdc:2001234" in table and "user:oaty-oat-drink-barista" in table
     assert table.get("fdc:2001234")["b12_fortified_ug"] == 36.0
     assert table.portions("user:oaty-oat-drink-barista").values.tolist() == [["1 glass", 250.0]]
     hits = table.search("nutritional yeast")
     assert hits["food_id"].iloc[0] == "fdc:2001234"
-    assert len(load_foods(*small_table, user_foods=False)) == 1
+    assert len(load_foods(*small_table)) == 1  # the shipped table unless told otherwise
+
+
+def test_load_foods_never_reads_the_user_folder_by_itself(small_table):
+    save_user_food(oat_milk())
+    assert len(read_user_foods()[0]) == 1, "precondition: a saved food exists"
+    assert "user:oaty-oat-drink-barista" not in load_foods(*small_table)
+    assert "user:oaty-oat-drink-barista" in load_foods(*small_table,
+                                                       user_foods=read_user_foods())
+    with pytest.raises(InputError, match="user_foods"):
+        load_foods(*small_table, user_foods=True)
 
 
 def test_delete():
@@ -156,12 +166,12 @@ def test_invalid_portion_refused():
 # -- restarts and crashes -------------------------------------------------------------------
 def test_survives_a_process_restart():
     saved = run_py("""
-        from planner.userfoods import label_food, save_user_food
+        from planner.io.userfoods import label_food, save_user_food
         save_user_food(label_food("Soy drink", 240, 0.9, brand="Brand"), [("1 cup", 240)])
     """)
     assert saved.returncode == 0, saved.stderr
     read = run_py("""
-        from planner.userfoods import read_user_foods
+        from planner.io.userfoods import read_user_foods
         foods, portions = read_user_foods()
         print(foods.food_id.tolist(), portions.grams.tolist())
     """)
@@ -177,7 +187,7 @@ def test_crash_during_save_keeps_the_old_file():
     crash = run_py("""
         import os
         import planner._files
-        import planner.userfoods as uf
+        import planner.io.userfoods as uf
         planner._files.os.replace = lambda *a, **k: os._exit(9)
         uf.save_user_food(uf.label_food("Half saved", 100, 1.0))
     """)
@@ -265,7 +275,7 @@ def test_load_foods_does_not_crash_on_a_corrupt_file(small_table):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("[1, 2", encoding="utf-8")
     with pytest.warns(UserFoodsWarning):
-        table = load_foods(*small_table)
+        table = load_foods(*small_table, user_foods=read_user_foods())
     assert len(table) == 1
     assert path.with_name("user_foods.json.corrupt-1").exists()
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import planner
-from planner.verdicts import VERDICTS, Verdict, decide, decide_many, exit_code, help_text
+from planner.model.verdicts import VERDICTS, Verdict, decide, decide_many, exit_code, help_text
 
 
 def test_the_vocabulary_is_the_issue_list_and_exported():

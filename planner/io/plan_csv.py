@@ -2,8 +2,9 @@
 
 One schema for both directions (documented in the README, "Meal-plan CSV files"): the
 plan columns of :data:`planner.schema.PLAN_COLUMNS` in order, then, when the plan was
-evaluated, the computed columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug``.
-A round trip is exact for the plan columns::
+evaluated, the computed columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug``,
+rounded to 4 significant digits as people read them (:func:`planner.round_significant`:
+``0.836``, never ``0.8360000000000001``). A round trip is exact for the plan columns::
 
     plan_from_csv(io.StringIO(plan_to_csv(plan)), foods) == validate_plan(plan, foods)
 
@@ -11,7 +12,7 @@ Text that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-
 ``@``, a tab or a carriage return) is written with a leading ``'`` (OWASP "CSV
 injection"); import removes exactly that one character again. Import reads at most
 :data:`MAX_CSV_BYTES`, accepts UTF-8 with or without a byte-order mark, commas or
-semicolons, and checks every row with :func:`planner.plan.validate_plan`: it returns
+semicolons, and checks every row with :func:`planner.model.plan.validate_plan`: it returns
 the whole valid plan or raises one :class:`~planner.errors.InputError` that lists every
 offending row, never a partial plan.
 """
@@ -29,12 +30,13 @@ from typing import IO, Any
 import pandas as pd
 
 from planner.errors import InputError, shorten
-from planner.plan import MAX_TEXT, raise_problems, validate_plan
+from planner.formats import round_significant
+from planner.model.plan import MAX_TEXT, raise_problems, validate_plan
 from planner.schema import PLAN_COLUMNS
 
 #: Largest file :func:`plan_from_csv` reads [bytes] (5 MB).
 MAX_CSV_BYTES = 5 * 1024 * 1024
-#: Most rows :func:`plan_from_csv` accepts: ten years (:data:`planner.plan.MAX_DAY`)
+#: Most rows :func:`plan_from_csv` accepts: ten years (:data:`planner.model.plan.MAX_DAY`)
 #: of about 27 foods a day; it keeps a hostile 5 MB file from taking long to check.
 MAX_CSV_ROWS = 100_000
 #: The plan columns, in file order.
@@ -102,7 +104,7 @@ def plan_to_csv(
     ----------
     plan : pandas.DataFrame
         A meal plan; it is checked and normalised with
-        :func:`planner.plan.validate_plan` (without a food table) first.
+        :func:`planner.model.plan.validate_plan` (without a food table) first.
     out : file-like, optional
         Where to write: any object with a ``write`` method, text (e.g.
         :class:`io.StringIO`, a file opened with ``newline=""``) or binary (UTF-8 bytes
@@ -110,7 +112,9 @@ def plan_to_csv(
     evaluation : object, optional
         An evaluation of ``plan``: any object whose ``items`` attribute is a DataFrame
         with the columns ``ingested_ug``, ``fortified_ug`` and ``absorbed_ug`` and one
-        row per plan row, in the same order. Its columns are appended.
+        row per plan row, in the same order. Its columns are appended, rounded to
+        :data:`planner.formats.SIGNIFICANT_DIGITS` significant digits [µg]; the plan's own
+        columns are written exactly (they read back as the same floats).
 
     Returns
     -------
@@ -121,7 +125,7 @@ def plan_to_csv(
     Raises
     ------
     InputError
-        The plan does not pass :func:`~planner.plan.validate_plan`.
+        The plan does not pass :func:`~planner.model.plan.validate_plan`.
     ValueError
         ``evaluation.items`` lacks a computed column or has a different number of rows.
     """
@@ -148,8 +152,8 @@ def plan_to_csv(
                 f"evaluation.items has {len(items)} rows but the plan has {len(valid)}; "
                 "evaluate this plan again before exporting."
             )
-        for col in COMPUTED_CSV_COLUMNS:
-            cells[col] = [_format_number(v) for v in items[col].tolist()]
+        for col in COMPUTED_CSV_COLUMNS:  # as people read them: 0.836, not 0.8360000000000001
+            cells[col] = [_format_number(round_significant(v)) for v in items[col].tolist()]
             columns.append(col)
     lines = [",".join(columns)]
     for i in range(len(valid)):
@@ -162,6 +166,20 @@ def plan_to_csv(
     else:
         out.write(text)
     return None
+
+
+def evaluation_csv(plan: pd.DataFrame, evaluation: Any) -> str:
+    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
+
+    :func:`plan_to_csv` with the evaluation's columns, plus a ``verdict``
+    column (the same key in every row, as in ``summary["verdict"]``); the file still
+    imports as a plan (extra columns are ignored). Used by the CLI and the app.
+    """
+    text = plan_to_csv(plan, evaluation=evaluation) or ""
+    verdict = str(evaluation.summary["verdict"])
+    lines = text.rstrip("\n").split("\n")
+    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
+    return "\n".join(out) + "\n"
 
 
 # -- import -----------------------------------------------------------------------------
@@ -377,7 +395,7 @@ def plan_from_csv(source: Any, foods: Any = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The plan as :func:`planner.plan.validate_plan` returns it.
+        The plan as :func:`planner.model.plan.validate_plan` returns it.
 
     Raises
     ------
@@ -419,6 +437,7 @@ __all__ = [
     "MAX_CSV_ROWS",
     "MINIMAL_CSV_COLUMNS",
     "PLAN_CSV_COLUMNS",
+    "evaluation_csv",
     "neutralise_formula",
     "plan_from_csv",
     "plan_to_csv",

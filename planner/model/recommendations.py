@@ -2,7 +2,7 @@
 
 The figures live in ``data/recommendations.csv`` (one row per authority × life stage,
 human-editable); this module loads and checks that table, picks the row for a
-:class:`~planner.profile.Profile`, and converts intakes to absorbed-equivalent lines with
+:class:`~planner.model.profile.Profile`, and converts intakes to absorbed-equivalent lines with
 the IOM's 50 % food-absorption assumption.
 
 Two lines are derived (both labelled *model-derived*; no authority publishes absorbed
@@ -34,33 +34,25 @@ import math
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from planner.profile import Profile
+from planner.formats import flag as _flag
+from planner.formats import parse_yes_no
+from planner.model.authorities import (  # noqa: F401 - re-exported for old imports
+    AUTHORITIES,
+    AUTHORITY_ALIASES,
+    AUTHORITY_NAMES,
+    normalise_authority,
+)
+from planner.model.profile import Profile
 
 RECOMMENDATIONS_FILE = "recommendations.csv"
 
-#: Authorities, default first. NASEM = US/Canada (IOM 1998 DRIs).
-AUTHORITIES: tuple[str, ...] = ("NASEM", "EFSA", "DACH", "UK", "WHO")
-#: Other spellings accepted for an authority (case-insensitive).
-AUTHORITY_ALIASES: dict[str, str] = {
-    "IOM": "NASEM", "NIH": "NASEM", "US": "NASEM", "D-A-CH": "DACH", "D‑A‑CH": "DACH",
-    "COMA": "UK", "FAO": "WHO", "WHO/FAO": "WHO",
-}
-AUTHORITY_NAMES: dict[str, str] = {
-    "NASEM": "US/Canada (IOM 1998 DRIs, now NASEM)",
-    "EFSA": "European Food Safety Authority (2015)",
-    "DACH": "German/Austrian/Swiss societies (D-A-CH 2018/2019)",
-    "UK": "UK COMA (1991)",
-    "WHO": "WHO/FAO (2004)",
-}
 #: Kinds of recommended intake in the table.
 KINDS: tuple[str, ...] = ("RDA", "AI", "RNI", "PRI")
 #: How sure a figure is, as marked in the reference (✅ / 🟡 / ❌).
@@ -74,25 +66,8 @@ _COLUMNS = ("authority", "life_stage", "age_min_years", "age_max_years", "pregna
             "lactation", "value_ug", "kind", "ear_ug", "status", "source", "note")
 
 
-def normalise_authority(authority: object) -> str:
-    """Return the canonical authority code (``NASEM``, ``EFSA``, ``DACH``, ``UK``, ``WHO``).
-
-    Raises
-    ------
-    InputError
-        Naming the field ``authority`` and listing the accepted codes.
-    """
-    text = str(authority).strip().upper() if authority is not None else ""
-    text = AUTHORITY_ALIASES.get(text, text)
-    if text not in AUTHORITIES:
-        raise InputError(
-            f"authority {authority!r} is not known; use one of {', '.join(AUTHORITIES)}."
-        )
-    return text
-
-
 def _as_bool(series: pd.Series) -> pd.Series:
-    return series.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
+    return series.map(lambda v: parse_yes_no(v) is True).astype(bool)
 
 
 @lru_cache(maxsize=4)
@@ -227,10 +202,6 @@ class Recommendation:
         return out
 
 
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
-
-
 def _row_for(table: pd.DataFrame, authority: str, age: float, pregnant: bool,
              lactating: bool) -> pd.Series | None:
     t = table[table["authority"] == authority]
@@ -274,8 +245,6 @@ def _recommendation(row: pd.Series) -> Recommendation:
 
 
 def _check_profile(profile: object) -> Profile:
-    from planner.profile import Profile
-
     if not isinstance(profile, Profile):
         raise InputError(
             f"profile must be a planner.Profile, not {type(profile).__name__}; "

@@ -1,6 +1,6 @@
 """The food composition table: loading, validation, look-up and search.
 
-The table is built from USDA releases by :mod:`planner.build` and shipped in ``data/``.
+The table is built from USDA releases by :mod:`planner.pipeline.build` and shipped in ``data/``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError, UnknownFoodError
+from planner.formats import parse_yes_no
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 FOODS_FILE = "foods.csv.gz"
@@ -33,9 +34,7 @@ def _coerce(df: pd.DataFrame, columns: dict[str, str], name: str) -> pd.DataFram
                 s = s.fillna("").astype(str)
             elif dtype == "bool":
                 if s.dtype != bool:
-                    s = s.map(
-                        lambda v: str(v).strip().lower() in {"true", "1", "yes"}
-                    ).astype(bool)
+                    s = s.map(lambda v: parse_yes_no(v) is True).astype(bool)
             else:
                 s = pd.to_numeric(s, errors="raise").astype(dtype)
         except (ValueError, TypeError) as exc:
@@ -130,8 +129,8 @@ class FoodTable:
 
     # -- search ------------------------------------------------------------------------
     def search(self, text: str, diet: str | None = None, limit: int = 20) -> pd.DataFrame:
-        """Typo-tolerant search by description; see :func:`planner.search.search_foods`."""
-        from planner.search import search_foods
+        """Typo-tolerant search by description; see :func:`planner.model.search.search_foods`."""
+        from planner.model.search import search_foods
 
         return search_foods(self, text, diet=diet, limit=limit)
 
@@ -161,16 +160,20 @@ def read_table(path: Path, columns: dict[str, str], name: str) -> pd.DataFrame:
 def load_foods(
     foods_path: str | Path | None = None,
     portions_path: str | Path | None = None,
-    user_foods: bool = True,
+    user_foods: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> FoodTable:
-    """Load the shipped food table (and, by default, the user's saved foods).
+    """Load the shipped food table, with extra foods only when they are handed over.
+
+    The model never looks in the user's folder by itself: the app and the command line
+    read the saved foods (:func:`planner.read_user_foods`) and pass them here.
 
     Parameters
     ----------
     foods_path, portions_path : path, optional
         Other files of the same layout; default the shipped ``data/`` tables.
-    user_foods : bool
-        Merge foods the user saved (from FoodData Central or a label).
+    user_foods : (pandas.DataFrame, pandas.DataFrame), optional
+        Foods and their portions to merge (what :func:`planner.read_user_foods` returns);
+        ``None`` (or ``False``, as older callers wrote it) means the shipped table alone.
 
     Returns
     -------
@@ -180,18 +183,29 @@ def load_foods(
     ------
     DataFileError
         A file is missing or corrupt; the message names it.
+    InputError
+        ``user_foods`` is not a pair of tables.
+
+    Examples
+    --------
+    >>> import planner
+    >>> shipped = planner.load_foods()
+    >>> mine = planner.load_foods(user_foods=planner.read_user_foods())  # doctest: +SKIP
     """
+    if user_foods is not None and user_foods is not False and not (
+            isinstance(user_foods, tuple) and len(user_foods) == 2
+            and all(isinstance(t, pd.DataFrame) for t in user_foods)):
+        raise InputError(
+            "user_foods must be the pair (foods, portions) that read_user_foods() returns, "
+            f"not {type(user_foods).__name__}; the model does not read the user's folder "
+            "by itself.")
     foods = read_table(Path(foods_path or data_path(FOODS_FILE)), FOOD_COLUMNS, "foods")
     portions = read_table(
         Path(portions_path or data_path(PORTIONS_FILE)), PORTION_COLUMNS, "portions"
     )
     table = FoodTable(foods, portions)
-    if user_foods:
-        try:
-            from planner.userfoods import read_user_foods
-        except ImportError:  # pragma: no cover - module arrives with the FDC issue
-            return table
-        extra, extra_portions = read_user_foods()
+    if isinstance(user_foods, tuple):
+        extra, extra_portions = user_foods
         table = table.with_foods(extra, extra_portions)
     return table
 

@@ -62,7 +62,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
-from planner.symptoms import SymptomAssessment, assess_symptoms, normalise_risk_factors
+from planner.model.symptoms import SymptomAssessment, assess_symptoms, normalise_risk_factors
 
 THRESHOLDS_FILE = "lab_thresholds.csv"
 MARKERS_FILE = "lab_markers.csv"
@@ -524,7 +524,7 @@ class LabInterpretation:
         return self.category == "deficiency_likely"
 
 
-def _flag(value: object, name: str) -> bool | None:
+def _optional_bool(value: object, name: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise InputError(f"{name} must be True, False or None (read from the profile), not "
@@ -558,7 +558,7 @@ def circumstances_from(profile: object = None, **flags: bool | None) -> tuple[st
     names = _names(profile) if profile is not None else set()
     out = []
     for c in CIRCUMSTANCES:
-        flag = _flag(flags.get(c), c)
+        flag = _optional_bool(flags.get(c), c)
         if flag is None and profile is not None:
             flag = bool(PROFILE_NAMES[c] & names)
             if c == "pregnant":
@@ -815,7 +815,7 @@ def treatment_information(
     labs : LabInterpretation or None
         From :func:`interpret_labs`; None when there are no results yet.
     symptoms : iterable of str or SymptomAssessment
-        Symptom keys (see :func:`planner.symptoms.load_symptoms`) or an assessment.
+        Symptom keys (see :func:`planner.model.symptoms.load_symptoms`) or an assessment.
     risk_factors : iterable of str
         Risk-factor keys; those in :data:`MALABSORPTION_CAUSES` add "lifelong". Ignored
         when ``symptoms`` is an assessment (its own risk factors are used).
@@ -909,7 +909,7 @@ _DIET_AFTER = ("The diet plan is for afterwards: once treatment has restored B12
 
 
 def _risk_keys() -> list[str]:
-    from planner.symptoms import load_risk_factors
+    from planner.model.symptoms import load_risk_factors
 
     return list(load_risk_factors()["key"])
 

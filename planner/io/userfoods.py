@@ -1,7 +1,7 @@
 """Foods the user saved: from FoodData Central or typed in from a product label.
 
 They live in one human-readable JSON file, ``user_foods.json``, in the user data directory
-(:func:`planner._paths.user_dir`: ``$B12_PLANNER_HOME`` or the platform's user data dir),
+(:func:`planner.io.user_folder.user_dir`: ``$B12_PLANNER_HOME`` or the platform's user data dir),
 and :func:`planner.load_foods` merges them into the food table.
 
 Safety of the file:
@@ -38,10 +38,11 @@ from typing import Any
 import pandas as pd
 
 from planner._files import atomic_write_text, move_aside
-from planner._paths import user_dir
 from planner.errors import InputError, UnknownFoodError, parse_decimal, shorten
-from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, MAX_ID, MAX_TEXT, clean_text
-from planner.reliability import infer_fortified
+from planner.formats import require_yes_no
+from planner.io.user_folder import user_dir
+from planner.model.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, MAX_ID, MAX_TEXT, clean_text
+from planner.model.reliability import infer_fortified
 from planner.schema import DIET_ORDER, FOOD_COLUMNS, PORTION_COLUMNS
 
 USER_FOODS_FILE = "user_foods.json"
@@ -57,7 +58,7 @@ DV_B12_OLD_UG = 6.0
 
 _FLOAT_COLUMNS = [c for c, t in FOOD_COLUMNS.items() if t == "float64"]
 #: Largest value of each amount per 100 g (plausibility bounds): B12 [µg] see
-#: :data:`planner.plan.MAX_B12_UG_PER_100G`; energy [kcal]: pure fat has 900 (Atwater
+#: :data:`planner.model.plan.MAX_B12_UG_PER_100G`; energy [kcal]: pure fat has 900 (Atwater
 #: factor 9 kcal/g; Merrill & Watt 1973, USDA Agriculture Handbook 74), the table's highest
 #: is 902 (oils); protein [g]: at most the weight itself (the table's highest is 88).
 MAX_PER_100G: dict[str, float] = {
@@ -133,14 +134,7 @@ def _float(value: Any, name: str, most: float = math.inf) -> float:
 def _bool(value: Any, name: str, default: bool) -> bool:
     if value is None:
         return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "1", "yes"}:
-        return True
-    if text in {"false", "0", "no", ""}:
-        return False
-    raise InputError(f"{name} must be true or false, not {shorten(value)}.")
+    return require_yes_no(value, name, blank=False)
 
 
 def _text(value: Any) -> str:
@@ -176,7 +170,7 @@ def normalize_food(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     if not description:
         raise InputError(f"{food_id}: description is empty.")
     if len(description) > MAX_TEXT or _CONTROL.search(description):
-        # The same rule as a plan's description (planner.plan.validate_plan), so a saved
+        # The same rule as a plan's description (planner.model.plan.validate_plan), so a saved
         # food always fits a plan.
         raise InputError(f"{food_id}: description is longer than {MAX_TEXT} characters or "
                          "holds control characters; shorten it to plain text.")
@@ -425,7 +419,7 @@ def save_user_food(
     Parameters
     ----------
     row : mapping or pandas.Series
-        A food row, e.g. from :meth:`planner.fdc.FdcClient.get_food` or :func:`label_food`.
+        A food row, e.g. from :meth:`planner.io.fdc.FdcClient.get_food` or :func:`label_food`.
         The id must start with ``user:`` or ``fdc:``.
     portions : iterable, optional
         ``{"label", "grams"}`` mappings, ``(label, grams)`` pairs, or a portions DataFrame
@@ -623,7 +617,7 @@ def label_food(
     protein = _float(protein_per_serving_g, "protein_per_serving_g",
                      MAX_PER_100G["protein_g"] * serving / 100) * 100.0 / serving
     reliable, note = True, ""
-    if fortified or infer_fortified(name, "", "", per100).fortified:  # planner.reliability
+    if fortified or infer_fortified(name, "", "", per100).fortified:  # planner.model.reliability
         added, fortified_ug, basis = per100, per100, "label"
     else:
         added, fortified_ug, basis = 0.0, 0.0, "none"

@@ -10,7 +10,7 @@ Steps, each of which leaves nothing half-written where it would be used:
    reported; a short one is kept in ``.partial`` so the next run resumes it.
 3. **Install**: zips are unpacked safely (no absolute paths, ``..`` or links) into a staging
    folder which then replaces ``<dest>/<target>`` by rename.
-4. **Build**: :func:`planner.build.build` (or an injected function) writes into a temporary
+4. **Build**: :func:`planner.pipeline.build.build` (or an injected function) writes into a temporary
    folder beside ``out_dir``; only when it succeeds are its files moved into ``out_dir``.
 
 USDA does not publish checksums for these files, and their bytes can change when USDA
@@ -591,13 +591,13 @@ BuildFn = Callable[..., Any]
 
 
 def default_build(sr28_dir: Path, fndds_dir: Path, out_dir: Path) -> Any:
-    """:func:`planner.build.build`, imported when needed."""
+    """:func:`planner.pipeline.build.build`, imported when needed."""
     try:
-        from planner.build import build
+        from planner.pipeline.build import build
     except ImportError as exc:
         raise DownloadError(
-            f"The table builder (planner.build) is not available ({exc}). The release files "
-            f"are in {sr28_dir.parent}; run `python -m planner data build` once it is."
+            f"The table builder (planner.pipeline.build) is not available ({exc}). The release "
+            f"files are in {sr28_dir.parent}; run `python -m planner data build` once it is."
         ) from exc
     return build(sr28_dir=sr28_dir, fndds_dir=fndds_dir, out_dir=out_dir)
 
@@ -639,7 +639,7 @@ def build_into(out_dir: Path, sr28_dir: Path, fndds_dir: Path,
 # ---------------------------------------------------------------------------------------
 def default_dest() -> Path:
     """Default folder for release files: ``<user data dir>/usda``."""
-    from planner._paths import user_dir
+    from planner.io.user_folder import user_dir
 
     return user_dir() / "usda"
 
@@ -675,7 +675,7 @@ def download_release(
     out_dir : path
         Where the build writes (default ``data``).
     build_fn : callable, optional
-        ``build_fn(sr28_dir=, fndds_dir=, out_dir=)``; default :func:`planner.build.build`.
+        ``build_fn(sr28_dir=, fndds_dir=, out_dir=)``; default :func:`planner.pipeline.build.build`.
     progress : bool, optional
         Progress bars; default only when stderr is a terminal.
     timeout : float or (float, float)

@@ -2,11 +2,12 @@
 
 :func:`suggest` answers "what exactly should I add, when, and how much does it help?" in
 *absorbed* micrograms, with the same absorption model and dose rules as
-:func:`planner.evaluate.evaluate` (it calls :func:`planner.absorption.absorbed_doses`,
-:func:`~planner.absorption.dose_loads` and :func:`~planner.absorption.absorbed_from_loads`
-directly; no constant is re-derived here), so every gain shown is what ``evaluate`` gives
-for the plan with that addition. What it says about the lines uses the verdict
-vocabulary (:mod:`planner.verdicts`).
+:func:`planner.model.evaluate.evaluate` (it calls
+:func:`planner.model.absorption.absorbed_doses`, :func:`~planner.model.absorption.dose_loads`
+and :func:`~planner.model.absorption.absorbed_from_loads` directly; no constant is
+re-derived here), so every gain shown is what ``evaluate`` gives for the plan with that
+addition. What it says about the lines uses the verdict
+vocabulary (:mod:`planner.model.verdicts`).
 
 Design choices
 --------------
@@ -19,28 +20,28 @@ Goal
 Clinician-managed conditions
     ``needs_clinician`` profiles (pernicious anaemia, ileal resection, bariatric surgery,
     nitrous oxide) and infants get no food plan whatever the intake; the messages are the
-    library's own (:data:`planner.absorption.CONDITIONS`, the evaluation's
+    library's own (:data:`planner.model.absorption.CONDITIONS`, the evaluation's
     ``summary["clinician"]``), and the regimens are information for a clinician. With
     ``labs`` that make deficiency likely, the supplement part is
-    :func:`planner.labs.treatment_information` and the diet plan is for afterwards.
+    :func:`planner.model.labs.treatment_information` and the diet plan is for afterwards.
 A daily habit, not day-specific additions
     The least-change plan is one small habit repeated on every day of the plan's span
     ("1 cup fortified soy milk at dinner, every day"), because that is what people can
     follow. It is evaluated on the real days, so a weak day is carried by the average
-    (:func:`~planner.evaluate.evaluate` judges the daily average over the span). On a day
+    (:func:`~planner.model.evaluate.evaluate` judges the daily average over the span). On a day
     where the meal exists the addition takes that meal's clock time (it joins that
     meal's dose); on other days it uses the meal's usual time.
 Exact search
     Doses close in time share the IF receptors as they recover over ~6 h, so *where* a
     serving goes matters. For every set of meals used, the doses are built as ``evaluate``
     builds them (one per clock time, ``has_food`` from food rows); the loads of
-    :func:`~planner.absorption.dose_loads` are sums of occupancy × B12, so for fixed times
+    :func:`~planner.model.absorption.dose_loads` are sums of occupancy × B12, so for fixed times
     the loads of plan plus additions are the plan's plus each addition's amount times the
     loads of one µg there, and every multiset of ``k`` (food, meal) servings (``k`` = 1, 2,
     ... up to ``max_servings_per_day``) is scored at once with numpy. The first ``k`` with a
     combination reaching the goal wins; among those, the smallest added grams, then the
     fewest foods away from their usual meal (:data:`NATURAL_MEALS`: cereal at breakfast),
-    then the most absorbed. The winner is verified with :func:`~planner.evaluate.evaluate`
+    then the most absorbed. The winner is verified with :func:`~planner.model.evaluate.evaluate`
     (the next candidate is tried if, against expectation, it fails). With at most
     :data:`MAX_OPTIONS` (food, meal) options (:data:`POOL_SIZE` foods, :data:`MAX_SLOTS`
     meals) this exhaustive search is small (≤ 52,360 combinations at ``k`` = 4) and needs no
@@ -112,7 +113,9 @@ import pandas as pd
 
 from planner._files import read_text_csv
 from planner._paths import data_path
-from planner.absorption import (
+from planner.errors import DataFileError, InputError
+from planner.formats import format_ug
+from planner.model.absorption import (
     CONDITIONS,
     AbsorptionParams,
     DoseLoads,
@@ -122,15 +125,20 @@ from planner.absorption import (
     dose_loads,
     minutes_of_day,
 )
-from planner.diet import is_branded
-from planner.errors import DataFileError, InputError
-from planner.evaluate import Evaluation, evaluate, needs_clinician
-from planner.foods import FoodTable
-from planner.labs import LabInterpretation, TreatmentInformation, treatment_information
-from planner.plan import empty_plan, validate_plan
-from planner.profile import Profile
+from planner.model.diet import is_branded
+from planner.model.evaluate import (
+    EVM_GUIDANCE_UG,
+    EVM_SOURCE,
+    Evaluation,
+    evaluate,
+    needs_clinician,
+)
+from planner.model.foods import FoodTable
+from planner.model.labs import LabInterpretation, TreatmentInformation, treatment_information
+from planner.model.plan import empty_plan, validate_plan
+from planner.model.profile import Profile
+from planner.model.verdicts import LINE_TOLERANCE_UG, Verdict, decide, decide_many
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
-from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide, decide_many
 
 SUPPLEMENTS_FILE = "supplements.csv"
 
@@ -168,7 +176,6 @@ CRYSTALLINE_SHARE = 0.5
 MOVE_MESSAGE_UG = 0.1
 #: Float margin the fast model must clear before :func:`evaluate` verifies [µg/day].
 _MARGIN = 1e-6
-EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level, supplements [µg/day] [EVM-03]
 #: From this age [years] the adult regimens apply; below it VeganHealth's table by age
 #: (1-3, 4-8, 9-13 y) gives children's doses [VH-TAB]; "14+ y" is its adult row.
 ADULT_SUPPLEMENT_AGE_Y = 14.0
@@ -310,11 +317,11 @@ class Suggestion:
     supplements : pandas.DataFrame
         Regimens (columns :data:`SUPPLEMENT_COLUMNS`): ``dose_ug`` [µg],
         ``frequency_per_week``, ``absorbed_per_dose_ug`` (one dose on its own,
-        :func:`planner.absorption.absorbed_crystalline`), ``supplement_absorbed_ug_per_day``
+        :func:`planner.model.absorption.absorbed_crystalline`), ``supplement_absorbed_ug_per_day``
         (added to the diet, taken with ``meal``), ``absorbed_ug_per_day`` (diet plus
         supplement), ``meets_target``, ``adequate`` (False for authorities that publish
         only an AI; NA for injections: not modelled), ``verdict`` (the
-        :class:`planner.verdicts.Verdict` key of the plan with the regimen; "" for
+        :class:`planner.model.verdicts.Verdict` key of the plan with the regimen; "" for
         injections).
     additions : pandas.DataFrame
         Rows to append to the plan (plan columns; one row per day, meal and food,
@@ -336,10 +343,10 @@ class Suggestion:
         Medical care is needed now (nitrous oxide exposure; or labs making deficiency
         likely with neurological symptoms).
     verdict : str
-        The plan's verdict as given (a :class:`planner.verdicts.Verdict` key, as in
+        The plan's verdict as given (a :class:`planner.model.verdicts.Verdict` key, as in
         ``before.summary["verdict"]``).
     treatment : TreatmentInformation or None
-        From :func:`planner.labs.treatment_information` when ``labs`` were given:
+        From :func:`planner.model.labs.treatment_information` when ``labs`` were given:
         treatment regimens as information for a clinician conversation when deficiency
         is likely (``treatment.applies``).
     """
@@ -793,7 +800,7 @@ class _Layout:
     ``dose_loads`` is linear in the food-bound and crystalline B12 of the doses (for
     fixed times and ``has_food``), so the loads of the plan plus any amounts added at the
     layout's additions are the plan's loads plus each addition's amount times the loads
-    of one µg there (both from :func:`planner.absorption.dose_loads`).
+    of one µg there (both from :func:`planner.model.absorption.dose_loads`).
     """
 
     F: np.ndarray  # food-bound B12 per dose of the plan [µg]
@@ -808,8 +815,8 @@ class _Model:
 
     One dose per clock time (day and minute), food-bound and crystalline B12 summed, and
     ``has_food`` when any row at that time is a food (not a supplement), exactly as
-    :func:`planner.evaluate.evaluate` builds them; absorbed with
-    :func:`planner.absorption.absorbed_doses` (or its parts ``dose_loads`` and
+    :func:`planner.model.evaluate.evaluate` builds them; absorbed with
+    :func:`planner.model.absorption.absorbed_doses` (or its parts ``dose_loads`` and
     ``absorbed_from_loads`` for batches).
     """
 
@@ -927,7 +934,7 @@ def suggest(
     Parameters
     ----------
     plan : pandas.DataFrame
-        A meal plan (see :func:`planner.plan.validate_plan`); may be empty.
+        A meal plan (see :func:`planner.model.plan.validate_plan`); may be empty.
     profile : Profile
     foods : FoodTable, optional
         Default: the shipped table with the user's saved foods.
@@ -937,7 +944,7 @@ def suggest(
         the labs make deficiency unlikely, give the urgent treatment information
         (injections first) even without labs. When the labs make deficiency
         likely, the supplement part is the treatment information of
-        :func:`planner.labs.treatment_information` (oral 1000–2000 µg a day; injections,
+        :func:`planner.model.labs.treatment_information` (oral 1000–2000 µg a day; injections,
         urgently with neurological symptoms; lifelong where the cause is malabsorption)
         for the conversation with a clinician, never maintenance doses on their own
         (``supplements`` is then empty), and the messages say the diet plan is for
@@ -954,7 +961,7 @@ def suggest(
     max_servings_per_day : int
         Most added servings a day in the least-change plan, 0 to 4.
     days : int, optional
-        Days the plan covers (as in :func:`~planner.evaluate.evaluate`); additions go on
+        Days the plan covers (as in :func:`~planner.model.evaluate.evaluate`); additions go on
         every day of the span.
     n_foods : int
         How many ranked foods to list (plus up to 3 marked "check the label").
@@ -966,7 +973,7 @@ def suggest(
         the ``plan`` with them, ``messages``, ``single_changes``, ``moves``, the
         evaluations ``before`` and ``after``, the plan's ``verdict`` and the labs'
         ``treatment`` information. Every absorbed gain shown is what
-        :func:`~planner.evaluate.evaluate` gives for the plan with that addition.
+        :func:`~planner.model.evaluate.evaluate` gives for the plan with that addition.
 
     Raises
     ------
@@ -977,7 +984,7 @@ def suggest(
 
     References
     ----------
-    Absorption and dose events: [IOM p.308–309], see :mod:`planner.absorption`;
+    Absorption and dose events: [IOM p.308–309], see :mod:`planner.model.absorption`;
     fortified foods for people over 50 and with low stomach acid [IOM p.306, p.342];
     Vegan Society options [VEGSOC]; no UL [IOM p.306] [EFSA-15]; UK guidance level
     2000 µg/day from supplements [EVM-03].
@@ -996,7 +1003,7 @@ def suggest(
             or n_foods < 1:
         raise InputError(f"n_foods must be a whole number of 1 or more, not {n_foods!r}.")
     if foods is None:
-        from planner.foods import load_foods
+        from planner.model.foods import load_foods
 
         foods = load_foods()
     if not isinstance(foods, FoodTable):
@@ -1091,8 +1098,8 @@ def suggest(
 def _treatment(labs: object, profile: Profile) -> TreatmentInformation | None:
     """Treatment information for the clinician conversation from the labs and the
     profile's symptoms (None without labs or symptoms);
-    :func:`planner.labs.treatment_information` decides whether it applies (neurological
-    symptoms: injections first, even without labs)."""
+    :func:`planner.model.labs.treatment_information` decides whether it applies
+    (neurological symptoms: injections first, even without labs)."""
     if labs is None and not profile.symptoms:
         return None
     if labs is not None and not isinstance(labs, LabInterpretation):
@@ -1337,7 +1344,7 @@ def _food_table(shown: pd.DataFrame, slots: list[_Slot]) -> pd.DataFrame:
 def _single_changes(ranked: pd.DataFrame, base_pd: float, line: float, rec: Any,
                     slots: list[_Slot], n: int = 3) -> pd.DataFrame:
     """The best single daily servings: gain [µg/day], absorbed with it [µg/day], whether
-    it reaches ``line`` and the plan's :class:`~planner.verdicts.Verdict` key with it."""
+    it reaches ``line`` and the plan's :class:`~planner.model.verdicts.Verdict` key with it."""
     cols = ["food_id", "description", "serving", "meal", "absorbed_gain_ug",
             "absorbed_ug_per_day", "reaches_goal", "verdict"]
     top = _variety(ranked, n)
@@ -1393,7 +1400,7 @@ def _supplement_table(model: _Model, rec: Any, line: float, base_pd: float,
     Each oral dose is placed as :meth:`Suggestion.plan_with_supplement` places it (the
     regimen's days of :func:`_supplement_days`, at the meal where it adds most) and scored
     with the plan's doses, so ``absorbed_ug_per_day`` is what
-    :func:`~planner.evaluate.evaluate` gives for the plan with that regimen [µg/day].
+    :func:`~planner.model.evaluate.evaluate` gives for the plan with that regimen [µg/day].
     """
     strengths, regimens = load_supplements()
     rows: list[dict[str, Any]] = []
@@ -1442,8 +1449,8 @@ def _supplement_table(model: _Model, rec: Any, line: float, base_pd: float,
                 note += (" In pregnancy and breastfeeding a daily source is advised: only newly "
                          "absorbed B12 reaches the baby easily [IOM p.340].")
             if d > EVM_GUIDANCE_UG:
-                note += (" Above the UK EVM guidance level of 2000 µg a day from supplements on "
-                         "the day taken [EVM-03].")
+                note += (f" Above the UK EVM guidance level of {EVM_GUIDANCE_UG:,.0f} µg a day "
+                         f"from supplements on the day taken {EVM_SOURCE}.")
             verdict = decide(total, rec.target_absorbed_ug, req, needs_clinician)
             rows.append({
                 **base, "note": note, "dose_ug": d,
@@ -1528,12 +1535,12 @@ def _moves(model: _Model, items: pd.DataFrame, slots: list[_Slot]) -> pd.DataFra
 # -- messages ------------------------------------------------------------------------------
 def _ug(x: float) -> str:
     """ "1.2 µg"; small amounts keep two digits ("0.04 µg", never "0.0 µg" short)."""
-    return f"{x:.2f} µg" if 0 < abs(x) < 0.095 else f"{x:.1f} µg"
+    return format_ug(x, 1)
 
 
 def _ug2(x: float) -> str:
     """Absorbed amounts near a line: two decimals, as the app's metrics show them."""
-    return f"{x:.2f} µg"
+    return format_ug(x, 2)
 
 
 def _join(parts: list[str]) -> str:
@@ -1549,9 +1556,9 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
               prefer_cryst: bool, infant: bool, treatment: TreatmentInformation | None,
               child: bool = False) -> list[str]:
     """Plain sentences, most important first. Verdicts are named with the labels of
-    :data:`planner.verdicts.VERDICTS`; condition and treatment texts are the library's
-    own (:data:`planner.absorption.CONDITIONS`, ``summary["clinician"]``,
-    :func:`planner.labs.treatment_information`), never a second copy."""
+    :data:`planner.model.verdicts.VERDICTS`; condition and treatment texts are the library's
+    own (:data:`planner.model.absorption.CONDITIONS`, ``summary["clinician"]``,
+    :func:`planner.model.labs.treatment_information`), never a second copy."""
     out: list[str] = []
     verdict = Verdict(summary["verdict"])
     clinician = status == Verdict.NEEDS_CLINICIAN.value
@@ -1655,12 +1662,12 @@ def _messages(*, status: str, goal: str, profile: Profile, rec: Any, summary: di
         out.append(_supplement_sentence(supplements, status))
     if len(supplements):
         out.append("No upper limit has been set for B12 [IOM p.306] [EFSA-15]; the UK guidance "
-                   "level is 2000 µg a day from supplements [EVM-03].")
+                   f"level is {EVM_GUIDANCE_UG:,.0f} µg a day from supplements {EVM_SOURCE}.")
     return out
 
 
 #: Why B12 spread over the day absorbs better, by the model of
-#: :func:`planner.absorption.absorbed_doses` [IOM p.308].
+#: :func:`planner.model.absorption.absorbed_doses` [IOM p.308].
 _SPREAD_WHY = ("B12 taken close together shares the intrinsic-factor receptors, which "
                "recover gradually over about 6 hours after each intake (Heyssel 1966) "
                "[IOM p.308], so the same B12 spread over meals further apart is absorbed "

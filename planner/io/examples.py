@@ -1,7 +1,7 @@
 """Example meal plans: four realistic weeks built from the shipped USDA table.
 
 Each example is a plan CSV in the export format (``data/examples/<name>.csv``), read
-through :func:`planner.plan_csv.plan_from_csv`, so the examples exercise the same import
+through :func:`planner.io.plan_csv.plan_from_csv`, so the examples exercise the same import
 path as a user's file. Foods are real table ids with USDA household portions.
 
 The weeks are honest rather than flattering:
@@ -103,14 +103,14 @@ def load_example(name: str, foods: Any = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The plan, as :func:`planner.plan_csv.plan_from_csv` returns it.
+        The plan, as :func:`planner.io.plan_csv.plan_from_csv` returns it.
 
     Raises
     ------
     InputError
         Unknown name.
     """
-    from planner.plan_csv import plan_from_csv
+    from planner.io.plan_csv import plan_from_csv
 
     if name not in EXAMPLES:
         raise InputError(f"No example called {name!r}; choose one of {', '.join(EXAMPLES)}.")

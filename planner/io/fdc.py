@@ -14,11 +14,12 @@ the cache and never part of an error message.
 
 Examples
 --------
->>> from planner.fdc import FdcClient                       # doctest: +SKIP
->>> client = FdcClient()            # key from FDC_API_KEY or Streamlit secrets
+>>> from planner.io.fdc import FdcClient                       # doctest: +SKIP
+>>> import os
+>>> client = FdcClient(resolve_api_key(environ=os.environ), resolve_base_url(os.environ))
 >>> hits = client.search("nutritional yeast", data_types=["Branded"])
 >>> row, portions = client.get_food(int(hits.foods.food_id[0].split(":")[1]))
->>> from planner.userfoods import save_user_food
+>>> from planner.io.userfoods import save_user_food
 >>> save_user_food(row, portions)
 
 References
@@ -36,10 +37,8 @@ import io
 import json
 import logging
 import math
-import os
 import re
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,10 +54,10 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
-from planner.diet import text_evidence
 from planner.errors import InputError, shorten
-from planner.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, clean_text
-from planner.reliability import b12_reliability, fortified_b12, infer_fortified
+from planner.model.diet import text_evidence
+from planner.model.plan import MAX_B12_UG_PER_100G, MAX_GRAMS, clean_text
+from planner.model.reliability import b12_reliability, fortified_b12, infer_fortified
 from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -67,8 +66,11 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.nal.usda.gov/fdc/v1"
 #: Where a user gets a free personal key.
 KEY_SIGNUP_URL = "https://fdc.nal.usda.gov/api-key-signup"
-#: Environment variable holding the key.
+#: Environment variable holding the key (read by the app and the command line, which
+#: hand it to :class:`FdcClient`; the client never reads the environment).
 API_KEY_ENV = "FDC_API_KEY"
+#: Environment variable that points the app and the command line at another API root.
+BASE_URL_ENV = "B12_FDC_BASE_URL"
 #: FDC data types accepted by ``dataType`` (search).
 DATA_TYPES: tuple[str, ...] = ("Branded", "Foundation", "Survey (FNDDS)", "SR Legacy")
 #: The API's limits: ids per ``/foods`` call, results per search page.
@@ -101,7 +103,7 @@ class FdcError(RuntimeError):
 
 
 class FdcKeyMissing(FdcError):
-    """No API key was given (argument, ``FDC_API_KEY`` or Streamlit secrets)."""
+    """No API key was handed to the client (the app reads ``FDC_API_KEY`` or its secrets)."""
 
 
 class FdcKeyInvalid(FdcError):
@@ -149,7 +151,7 @@ class FdcFood(NamedTuple):
     """One food: a :data:`~planner.schema.FOOD_COLUMNS` row and its portions.
 
     Unpacks as ``row, portions = client.get_food(...)``, which is what
-    :func:`planner.userfoods.save_user_food` takes.
+    :func:`planner.io.userfoods.save_user_food` takes.
     """
 
     row: dict[str, Any]
@@ -294,12 +296,12 @@ def _pick(entries: Sequence[tuple[str | None, int | None, str, float]],
 
 def _text(value: Any) -> str:
     """Text of a reply field: blanks collapsed, control characters removed, at most
-    :data:`planner.plan.MAX_TEXT` characters (the longest a plan cell may hold)."""
+    :data:`planner.model.plan.MAX_TEXT` characters (the longest a plan cell may hold)."""
     return clean_text(value) if value not in (None, "") else ""
 
 
 #: Plausible range of each amount per 100 g; outside it FDC's value is taken as an error
-#: and the amount as unknown (NaN). B12: :data:`planner.plan.MAX_B12_UG_PER_100G`;
+#: and the amount as unknown (NaN). B12: :data:`planner.model.plan.MAX_B12_UG_PER_100G`;
 #: energy: pure fat has 900 kcal; protein: at most the weight itself.
 _PLAUSIBLE = {"b12": MAX_B12_UG_PER_100G, "kcal": 1000.0, "protein": 100.0}
 
@@ -331,7 +333,7 @@ def _manufacturer(food: Mapping[str, Any]) -> str:
 
 
 # -- diet class and B12 reliability ---------------------------------------------------------
-# The words are planner.diet's (the table's classifier); here only what label ingredient
+# The words are planner.model.diet's (the table's classifier); here only what label ingredient
 # statements add: allergen notes about shared equipment, and "dairy-free <word>" phrases.
 _LABEL_PHRASES = re.compile(
     r"\b(?:(?:dairy|milk|lactose|meat|animal|egg)[- ]?free|non[- ]?dairy|vegan)(?: \w+)?\b"
@@ -379,7 +381,7 @@ def classify_diet(
 
     Notes
     -----
-    Uses :func:`planner.diet.text_evidence`, the table's keyword classifier (animal words
+    Uses :func:`planner.model.diet.text_evidence`, the table's keyword classifier (animal words
     after removing false friends such as "coconut milk" and "peanut butter"). Ingredient
     statements are first cleared of "may contain / made on shared equipment" notes and of
     "dairy-free <word>" phrases. The class is the most permissive one found.
@@ -401,7 +403,7 @@ def check_b12_reliable(
 ) -> tuple[bool, str]:
     """Whether a food's B12 can be counted, with the reason when it cannot.
 
-    Wraps :func:`planner.reliability.b12_reliability` (plant foods whose B12 comes from
+    Wraps :func:`planner.model.reliability.b12_reliability` (plant foods whose B12 comes from
     algae, tempeh, miso, shiitake ... are not dependable unless fortified), reading the
     ingredient list too, and treating a cobalamin in the ingredient list as fortification
     (branded foods have no "added B12" value).
@@ -451,7 +453,7 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
     ``b12_ug`` is nutrient 418 (id 1178) and ``b12_added_ug`` 578 (id 1246), in µg
     (FDC writes the unit ``UG``, ``µg`` or ``mcg``). ``kcal`` is 208 (id 1008) in kcal,
     falling back to the Atwater energies 958/957 that Foundation foods report instead.
-    The fortified part follows the table's rule (:func:`planner.reliability.fortified_b12`):
+    The fortified part follows the table's rule (:func:`planner.model.reliability.fortified_b12`):
     all of the B12 of a food classed vegan, else USDA's added B12 when above 0, else 0.
     """
     if not isinstance(food, Mapping):
@@ -498,7 +500,7 @@ def parse_fdc_food(food: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _GRAM_UNITS = {"g", "grm", "gram", "grams", "gr"}
-#: Longest portion label kept [characters] (as :data:`planner.userfoods.MAX_LABEL`).
+#: Longest portion label kept [characters] (as :data:`planner.io.userfoods.MAX_LABEL`).
 _MAX_LABEL = 100
 _ML_UNITS = {"ml", "mlt", "milliliter", "millilitre", "milliliters", "millilitres"}
 
@@ -616,34 +618,60 @@ def parse_fdc_search(payload: Mapping[str, Any]) -> FdcResult:
 # ---------------------------------------------------------------------------------------
 # The API key
 # ---------------------------------------------------------------------------------------
-def _key_from_streamlit() -> str | None:
-    """``FDC_API_KEY`` (or ``[fdc] api_key``) from Streamlit secrets, if running under it.
+def _from_secrets(secrets: Any) -> str | None:
+    """``FDC_API_KEY`` (or ``[fdc] api_key``) from a secrets mapping such as ``st.secrets``.
 
-    Streamlit is never imported here: only an already-imported module is consulted, so the
-    command line and library stay free of it. Every error from ``st.secrets`` (no secrets
-    file, a malformed one) means "no key".
+    Every error from the mapping (Streamlit raises when there is no secrets file, or a
+    malformed one) means "no key".
     """
-    st = sys.modules.get("streamlit")
-    if st is None:
+    if secrets is None:
         return None
     try:
-        secrets = st.secrets
         value = secrets.get(API_KEY_ENV)
         if not value:
             section = secrets.get("fdc")
             value = section.get("api_key") if section is not None else None
         text = str(value).strip() if value else ""
         return text or None
-    except Exception:  # noqa: BLE001 - any failure of st.secrets means no key
+    except Exception:  # noqa: BLE001 - any failure of the secrets store means no key
         return None
 
 
-def resolve_api_key(api_key: str | None = None) -> str | None:
-    """The FDC API key: the argument, else ``$FDC_API_KEY``, else Streamlit secrets."""
-    for candidate in (api_key, os.environ.get(API_KEY_ENV), _key_from_streamlit()):
+def resolve_api_key(
+    api_key: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    secrets: Any = None,
+) -> str | None:
+    """The FDC API key from what the caller hands over; nothing is looked up by itself.
+
+    Parameters
+    ----------
+    api_key : str, optional
+        Used when given (not blank).
+    environ : mapping, optional
+        Environment variables (the caller passes ``os.environ``); ``FDC_API_KEY`` is read.
+    secrets : mapping, optional
+        A secrets store with ``.get`` (the app passes ``st.secrets``): ``FDC_API_KEY`` or
+        the section ``[fdc]`` with ``api_key``. A store that raises counts as empty.
+
+    Returns
+    -------
+    str or None
+        The first non-blank candidate, stripped; None when there is none.
+    """
+    env_key = environ.get(API_KEY_ENV) if environ is not None else None
+    for candidate in (api_key, env_key, _from_secrets(secrets)):
         if candidate and str(candidate).strip():
             return str(candidate).strip()
     return None
+
+
+def resolve_base_url(environ: Mapping[str, str] | None = None) -> str:
+    """The API root: ``$B12_FDC_BASE_URL`` from the ``environ`` handed over, else
+    :data:`DEFAULT_BASE_URL`."""
+    value = environ.get(BASE_URL_ENV) if environ is not None else None
+    return str(value).strip() if value and str(value).strip() else DEFAULT_BASE_URL
 
 
 _KEY_CHARS = re.compile(r"[!-~]+")  # printable ASCII without blanks
@@ -918,8 +946,9 @@ class FdcClient:
     Parameters
     ----------
     api_key : str, optional
-        Defaults to ``$FDC_API_KEY``, then Streamlit secrets (``FDC_API_KEY``). Without a key
-        every call raises :class:`FdcKeyMissing` before touching the network.
+        The key, handed over by the caller (:func:`resolve_api_key` picks it from what the
+        caller has: ``os.environ``, ``st.secrets``); the client reads neither. Without a
+        key every call raises :class:`FdcKeyMissing` before touching the network.
     base_url : str
         API root; tests point it at a local server.
     timeout : float or (float, float)
@@ -939,7 +968,7 @@ class FdcClient:
     cache : bool
         Keep a disk cache of successful replies so a food looked up once works offline.
     cache_dir : path, optional
-        Folder of the cache; default ``planner._paths.user_dir()``. The cache is the SQLite
+        Folder of the cache; default ``planner.io.user_folder.user_dir()``. The cache is the SQLite
         file ``fdc-cache.sqlite`` there. A folder where it cannot be written (read-only,
         full) means no cache, not an error (``cache_problem`` says why).
     expire_after : timedelta
@@ -964,7 +993,7 @@ class FdcClient:
         expire_after: timedelta = timedelta(days=30),
         session: requests.Session | None = None,
     ):
-        self._api_key = resolve_api_key(api_key)
+        self._api_key = resolve_api_key(api_key)  # blank → None; no environment lookup
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         if isinstance(deadline, bool) or not (isinstance(deadline, int | float)
@@ -1001,7 +1030,7 @@ class FdcClient:
                       expire_after: timedelta) -> requests.Session:
         if not cache:
             return requests.Session()
-        from planner._paths import user_dir
+        from planner.io.user_folder import user_dir
 
         folder = Path(cache_dir) if cache_dir is not None else user_dir()
         self.cache_path = folder / "fdc-cache.sqlite"
@@ -1360,4 +1389,5 @@ __all__ = [
     "parse_fdc_search",
     "portions_frame",
     "resolve_api_key",
+    "resolve_base_url",
 ]

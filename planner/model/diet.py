@@ -418,7 +418,7 @@ class Figures(NamedTuple):
     b12_ug, b12_added_ug : float
         B12 and added B12 [µg].
     fortified : bool
-        B12 was added, by any sign (:func:`planner.reliability.infer_fortified`).
+        B12 was added, by any sign (:func:`planner.model.reliability.infer_fortified`).
     """
 
     cholesterol_mg: float = float("nan")

@@ -39,6 +39,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import InputError
+from planner.model.stores import DAYS_PER_YEAR
 
 REFERENCES_FILE = "references.csv"
 MAX_PAGES = 2
@@ -149,7 +150,7 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
 
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    years = pd.to_numeric(stores["day"], errors="coerce").to_numpy(float) / 365.25
+    years = pd.to_numeric(stores["day"], errors="coerce").to_numpy(float) / DAYS_PER_YEAR
     ax.plot(years, pd.to_numeric(stores["store_ug"], errors="coerce").to_numpy(float),
             color="#1f77b4", linewidth=1.8, label="body store (model)")
     ax.axhline(threshold_ug, color="#d62728", linestyle="--", linewidth=1.2,
@@ -166,7 +167,7 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
 # -- content ------------------------------------------------------------------------------------
 def _verdict_text(summary: Mapping[str, Any]) -> str:
     """The verdict's label and explanation from the library's one vocabulary."""
-    from planner.verdicts import Verdict
+    from planner.model.verdicts import Verdict
 
     info = Verdict(summary["verdict"]).info
     return f"{info.label}. {info.explanation}"
@@ -196,7 +197,7 @@ def _profile_line(profile: Any, evaluation: Any) -> str:
 
 
 def _assessment(symptoms: Any, risk_factors: Any, profile: Any):
-    from planner.symptoms import SymptomAssessment, assess_symptoms, load_risk_factors
+    from planner.model.symptoms import SymptomAssessment, assess_symptoms, load_risk_factors
 
     if isinstance(symptoms, SymptomAssessment):
         return symptoms
@@ -211,7 +212,7 @@ def _assessment(symptoms: Any, risk_factors: Any, profile: Any):
 
 
 def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | None:
-    from planner.stores import project_stores
+    from planner.model.stores import project_stores
 
     absorbed = summary.get("absorbed_ug_per_day")
     try:
@@ -221,7 +222,7 @@ def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | 
     if not math.isfinite(a) or a < 0:
         return None
     try:
-        return project_stores(a, round(STORE_YEARS * 365.25),
+        return project_stores(a, round(STORE_YEARS * DAYS_PER_YEAR),
                               conditions=tuple(getattr(profile, "conditions", ()) or ()))
     except InputError:
         return None
@@ -444,7 +445,7 @@ def _build(ctx: dict[str, Any], lim: _Limits, total_pages: int | None = None) ->
 
 
 def _findings_table(pdf: Any, labs: Any, t: Any, body: float) -> None:
-    from planner.labs import result_text
+    from planner.model.labs import result_text
 
     cols = ("Marker", "Result", "Band", "Band range", "Guideline / source")
     widths = (38, 34, 24, 44, 40)
@@ -484,7 +485,7 @@ def write_report(
     out : binary file-like
         Anything with ``write(bytes)``: an open file, :class:`io.BytesIO`, a response.
     evaluation : Evaluation
-        From :func:`planner.evaluate`: ``summary`` (eaten and absorbed µg/day, the lines,
+        From :func:`planner.model.evaluate`: ``summary`` (eaten and absorbed µg/day, the lines,
         ``summary.get("verdict")`` if present, else ``status``, and ``flags``), ``days``
         (per-day chart) and ``recommendation``.
     profile : Profile or object
@@ -523,13 +524,13 @@ def write_report(
         The ``report`` extra (fpdf2, matplotlib) is not installed; the message says how
         to install it.
     """
-    from planner.labs import LabInterpretation, treatment_information
-    from planner.stores import DEPLETION_THRESHOLD_UG
+    from planner.model.labs import LabInterpretation, treatment_information
+    from planner.model.stores import DEPLETION_THRESHOLD_UG
 
     _require_extras()
     summary = getattr(evaluation, "summary", None)
     if not isinstance(summary, Mapping):
-        raise InputError("evaluation must be the result of planner.evaluate (it has no "
+        raise InputError("evaluation must be the result of planner.model.evaluate (it has no "
                          "summary).")
     if labs is not None and not isinstance(labs, LabInterpretation):
         raise InputError(f"labs must be the result of planner.interpret_labs, not "
@@ -537,9 +538,7 @@ def write_report(
     if not hasattr(out, "write"):
         raise InputError(f"out must be a binary file-like object, not {type(out).__name__}.")
     if version is None:
-        import planner
-
-        version = planner.__version__
+        from planner._version import __version__ as version
     when = created or dt.date.today()
     created_dt = (when if isinstance(when, dt.datetime)
                   else dt.datetime(when.year, when.month, when.day))

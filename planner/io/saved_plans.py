@@ -18,13 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from planner._files import atomic_write_text, move_aside
-from planner._paths import user_dir
 from planner.errors import InputError, shorten
-from planner.foods import FoodTable
-from planner.labs import normalise_lab_results
-from planner.plan_csv import plan_from_csv, plan_to_csv
-from planner.profile import Profile
-from planner.stores import DEFAULT_INITIAL_STORE_UG
+from planner.io.plan_csv import plan_from_csv, plan_to_csv
+from planner.io.user_folder import user_dir
+from planner.model.foods import FoodTable
+from planner.model.labs import normalise_lab_results
+from planner.model.profile import Profile
+from planner.model.stores import DEFAULT_INITIAL_STORE_UG
 
 #: Name under which the app keeps the plan being edited, so it survives a restart.
 CURRENT = "current"

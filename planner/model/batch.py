@@ -3,32 +3,32 @@
 :func:`evaluate_many` takes a long table of diary rows (``person_id``, ``day``,
 ``food_id`` or an FNDDS ``food_code``, ``grams``, the time or the eating occasion) and
 a table of profiles (one row per person) and returns one row per person with the
-daily averages and the verdict of :func:`planner.evaluate` for that person. It applies
+daily averages and the verdict of :func:`planner.model.evaluate` for that person. It applies
 the same model with the same public building blocks
-(:func:`planner.absorption.dose_loads` with ``group=person``,
-:func:`planner.absorption.absorbed_from_loads`, :func:`planner.absorption.params_for`,
-:func:`planner.recommendations.recommended_intake` and
-:func:`planner.verdicts.decide_many`), vectorised over every row:
+(:func:`planner.model.absorption.dose_loads` with ``group=person``,
+:func:`planner.model.absorption.absorbed_from_loads`, :func:`planner.model.absorption.params_for`,
+:func:`planner.model.recommendations.recommended_intake` and
+:func:`planner.model.verdicts.decide_many`), vectorised over every row:
 there is no Python loop over rows or people, only over the few distinct condition
 sets and recommendation rows.
 
-:func:`read_diaries_xpt` reads NHANES-style individual-food files (SAS transport,
-``.xpt``) into that layout; :func:`evaluate_many_dask` runs :func:`evaluate_many` per
-partition of a Dask DataFrame. See ``docs/batch.md``.
+:func:`planner.io.xpt.read_diaries_xpt` reads NHANES-style individual-food files (SAS
+transport, ``.xpt``) into that layout; :func:`evaluate_many_dask` runs
+:func:`evaluate_many` per partition of a Dask DataFrame. See ``docs/batch.md``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from planner.absorption import (
+from planner.errors import InputError
+from planner.formats import require_yes_no
+from planner.model.absorption import (
     CONDITIONS,
     AbsorptionParams,
     DoseLoads,
@@ -38,20 +38,19 @@ from planner.absorption import (
     normalise_conditions,
     params_for,
 )
-from planner.errors import InputError
-from planner.evaluate import split_b12  # the same arithmetic
-from planner.foods import FoodTable
-from planner.plan import MAX_DAY, MAX_DOSE_UG, MAX_GRAMS, SUPPLEMENT_FORMS, raise_problems
-from planner.profile import MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEX_ALIASES, SEXES, Profile
-from planner.recommendations import (
+from planner.model.evaluate import split_b12  # the same arithmetic
+from planner.model.foods import FoodTable
+from planner.model.plan import MAX_DAY, MAX_DOSE_UG, MAX_GRAMS, SUPPLEMENT_FORMS, raise_problems
+from planner.model.profile import MAX_AGE_YEARS, REPRODUCTIVE_AGE_YEARS, SEX_ALIASES, SEXES, Profile
+from planner.model.recommendations import (
     AGE_EPS_YEARS,
     load_recommendations,
     normalise_authority,
     recommended_intake,
 )
+from planner.model.symptoms import assess_symptoms, normalise_risk_factors, normalise_symptoms
+from planner.model.verdicts import Verdict, decide_many
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, SUPPLEMENT_PREFIX
-from planner.symptoms import assess_symptoms, normalise_risk_factors, normalise_symptoms
-from planner.verdicts import Verdict, decide_many
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -84,34 +83,7 @@ _RESULT_DTYPES: dict[str, str] = {
     "life_stage": "str",
 }
 
-#: NHANES "Name of eating occasion" codes (``DR1_030Z`` / ``DR2_030Z``), as in the CDC
-#: codebook. Only used for the meal name; NHANES also gives the clock time.
-NHANES_EATING_OCCASIONS: dict[int, str] = {
-    1: "breakfast", 2: "lunch", 3: "dinner", 4: "supper", 5: "brunch", 6: "snack",
-    7: "drink", 8: "infant feeding", 9: "extended consumption", 10: "desayuno",
-    11: "almuerzo", 12: "comida", 13: "merienda", 14: "cena", 15: "entre comida",
-    16: "botana", 17: "bocadillo", 18: "tentempie", 19: "bebida", 91: "other",
-    99: "don't know",
-}
-
-#: Column mapping of NHANES individual-food files, by recall day: file column → diary
-#: column. ``DRxIFDCD`` is the USDA FNDDS food code, ``DRxIGRMS`` the grams eaten,
-#: ``DRx_020`` the time of the eating occasion (SAS time: seconds after midnight) and
-#: ``DRx_030Z`` the eating-occasion code (:data:`NHANES_EATING_OCCASIONS`).
-NHANES_IFF_COLUMNS: dict[int, dict[str, str]] = {
-    d: {
-        "SEQN": "person_id",
-        f"DR{d}IFDCD": "food_code",
-        f"DR{d}IGRMS": "grams",
-        f"DR{d}_020": "time",
-        f"DR{d}_030Z": "meal",
-    }
-    for d in (1, 2)
-}
-
 _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d*)?))?\s*$")
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0", ""}
 _SHOWN = 5  # ids listed in a message before "..."
 
 
@@ -176,15 +148,7 @@ def _map_uniques(s: pd.Series, fn) -> tuple[np.ndarray, list]:
 
 # -- profiles ---------------------------------------------------------------------------
 def _bool_value(v: object, name: str) -> bool:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return False
-    if isinstance(v, bool | np.bool_):
-        return bool(v)
-    if isinstance(v, int | float | np.integer | np.floating) and v in (0, 1):
-        return bool(v)
-    if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
-        return v.strip().lower() in _TRUE
-    raise InputError(f"{name} must be true or false, not {v!r}")
+    return require_yes_no(v, name, blank=False)
 
 
 def _names_cell(v: object) -> object:
@@ -530,7 +494,7 @@ def evaluate_many(
         Default: :func:`planner.load_foods` (the shipped table and saved foods).
     days : int, optional
         Days to average over for everyone (e.g. 7 for a week's diary with empty days);
-        default each person's span, first to last diary day, as :func:`planner.evaluate`.
+        default each person's span, first to last diary day, as :func:`planner.model.evaluate`.
         A profile's ``days`` cell overrides it.
     time_unit : {"minutes", "seconds"}
         Unit of numeric ``time`` values.
@@ -553,7 +517,7 @@ def evaluate_many(
         ``requirement_absorbed_ug`` [µg/day] (NaN for an AI-only recommendation);
         ``adequate``, ``meets_target`` and ``verdict`` (a :class:`planner.Verdict` key);
         ``authority`` and ``life_stage`` of the recommendation. Every figure equals
-        the ``summary`` of :func:`planner.evaluate` for that person's rows and profile.
+        the ``summary`` of :func:`planner.model.evaluate` for that person's rows and profile.
         A person without diary rows gets zero intake over 1 day (or ``days``).
 
     Raises
@@ -567,7 +531,7 @@ def evaluate_many(
     -----
     Vectorised: rows are labelled by person and clock time into doses, the loads each
     dose finds from the doses before and after it are computed with
-    :func:`planner.absorption.dose_loads` (``group`` = person, so doses of different
+    :func:`planner.model.absorption.dose_loads` (``group`` = person, so doses of different
     people never interact; one pass per lag, up to the most doses any person has within
     6 h), and the absorption model runs once per distinct set of absorption parameters
     (a handful of condition sets) over all doses of the people who share it. Time and
@@ -582,7 +546,7 @@ def evaluate_many(
     people = _People(profiles)
     d = _lower_columns(diaries, "The diary table")
     if foods is None:
-        from planner.foods import load_foods
+        from planner.model.foods import load_foods
 
         foods = load_foods()
     return _evaluate_core(d, people, _food_lookup(foods), days=days, time_unit=time_unit,
@@ -674,7 +638,7 @@ def _evaluate_core(
     minute = _minutes(d, time_unit, problems, where)
     raise_problems(problems, "The diary table")
 
-    # -- B12 per row (the arithmetic of planner.evaluate) ----------------------------------
+    # -- B12 per row (the arithmetic of planner.model.evaluate) ----------------------------------
     look = lookup.reindex(pd.Index(fids, dtype=object))
     in_table_u = pd.Index(fids, dtype=object).isin(lookup.index)
     unmatched_u = ~in_table_u & ~supp_u
@@ -696,7 +660,7 @@ def _evaluate_core(
     ingested, fortified, food_bound = b["ingested"], b["fortified"], b["food_bound"]
     unknown = b["unknown"]
 
-    # -- doses and absorption (the model of planner.evaluate) -------------------------------
+    # -- doses and absorption (the model of planner.model.evaluate) -------------------------------
     P = people.n
     t = (day - 1) * 1440.0 + np.asarray(minute, dtype="float64")
     order = np.lexsort((t, pc))
@@ -774,93 +738,6 @@ def _evaluate_core(
     return out
 
 
-# -- SAS transport (NHANES) -----------------------------------------------------------
-def read_diaries_xpt(
-    path: str | Path,
-    columns: Mapping[str, str] | None = None,
-    day: int | None = None,
-) -> pd.DataFrame:
-    """Read a survey individual-food file (SAS transport ``.xpt``) as diary rows.
-
-    Parameters
-    ----------
-    path : path
-        The ``.xpt`` file, e.g. NHANES ``DR1IFF_J.xpt`` (day 1) or ``DR2IFF_J.xpt``.
-    columns : mapping, optional
-        File column → diary column (``person_id``, ``food_code`` or ``food_id``,
-        ``grams``, ``time``, ``meal``, ``day``). Default: the NHANES mapping
-        :data:`NHANES_IFF_COLUMNS` for the day found in the file (``DR1IFDCD`` or
-        ``DR2IFDCD``).
-    day : int, optional
-        Recall day written to the ``day`` column when the file has none mapped; default
-        1 for a ``DR1*`` file and 2 for a ``DR2*`` file (NHANES), else 1.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``person_id``, ``day``, ``food_code``/``food_id``, ``grams``, ``time``
-        (``"HH:MM"``, from SAS times = seconds after midnight) and ``meal`` (eating
-        occasion names from :data:`NHANES_EATING_OCCASIONS`, where mapped), ready for
-        :func:`evaluate_many`. Integral float codes (SAS stores numbers as floats) are
-        made ``int64``.
-
-    Raises
-    ------
-    InputError
-        The file cannot be read as SAS transport, or a mapped column is missing.
-    """
-    path = Path(path)
-    try:
-        raw = pd.read_sas(path, format="xport", encoding="latin-1")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable SAS transport (.xpt) file ({exc}).") from None
-    upper = {str(c).upper(): c for c in raw.columns}
-    if columns is None:
-        found = [k for k, m in NHANES_IFF_COLUMNS.items()
-                 if all(c in upper for c in m if c != f"DR{k}_030Z")]
-        if not found:
-            raise InputError(
-                f"{path}: not an NHANES individual-food file (no SEQN, DR1IFDCD, DR1IGRMS, "
-                "DR1_020 columns); pass columns={file column: diary column}."
-            )
-        mapping = {k: v for k, v in NHANES_IFF_COLUMNS[found[0]].items() if k in upper}
-        file_day = found[0]
-    else:
-        mapping = {str(k).upper(): str(v) for k, v in columns.items()}
-        file_day = 2 if path.name.upper().startswith("DR2") else 1
-    lacking = [c for c in mapping if c not in upper]
-    if lacking:
-        raise InputError(f"{path}: column(s) {', '.join(lacking)} not in the file; it has "
-                         f"{_listed(list(upper), 12)}.")
-    out = pd.DataFrame({new: raw[upper[old]] for old, new in mapping.items()})
-    for c in ("person_id", "food_code", "day"):
-        if c in out.columns and pd.api.types.is_float_dtype(out[c]):
-            v = out[c].to_numpy()
-            if np.all(np.isfinite(v) & (v == np.floor(v))):
-                out[c] = v.astype("int64")
-    if "time" in out.columns and pd.api.types.is_numeric_dtype(out["time"]):
-        out["time"] = _clock_from_seconds(out["time"].to_numpy(dtype="float64"))
-    if "meal" in out.columns and pd.api.types.is_numeric_dtype(out["meal"]):
-        codes = out["meal"].to_numpy(dtype="float64")
-        out["meal"] = pd.Series(codes).map(
-            lambda c: NHANES_EATING_OCCASIONS.get(int(c), "") if np.isfinite(c) else ""
-        ).astype("str")
-    if "day" not in out.columns:
-        out.insert(1, "day", np.full(len(out), int(day or file_day), dtype="int64"))
-    return out
-
-
-def _clock_from_seconds(sec: np.ndarray) -> pd.Series:
-    """SAS times (seconds after midnight) as ``"HH:MM"`` text; blank where missing."""
-    minutes = np.floor(sec / 60.0)
-    codes, uniq = pd.factorize(minutes, use_na_sentinel=True)
-    text = np.array([f"{int(m) // 60:02d}:{int(m) % 60:02d}" if 0 <= m < 1440 else str(m)
-                     for m in uniq] + [""], dtype=object)
-    return pd.Series(text[np.where(codes < 0, len(uniq), codes)], dtype="str")
-
-
 # -- Dask -------------------------------------------------------------------------------
 class _ProfilePart:
     """Partition ``i`` of the profile table (its people with partition number ``i``)."""
@@ -917,7 +794,7 @@ def evaluate_many_dask(
         raise ImportError('evaluate_many_dask needs Dask: pip install "b12-planner[dask]"'
                           ) from exc
     if foods is None:
-        from planner.foods import load_foods
+        from planner.model.foods import load_foods
 
         foods = load_foods()
     people = _People(profiles)  # validate once, eagerly: errors before any task runs
@@ -964,10 +841,7 @@ def evaluate_many_dask(
 
 
 __all__ = [
-    "NHANES_EATING_OCCASIONS",
-    "NHANES_IFF_COLUMNS",
     "RESULT_COLUMNS",
     "evaluate_many",
     "evaluate_many_dask",
-    "read_diaries_xpt",
 ]

@@ -10,7 +10,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.absorption import (
+from planner.errors import InputError, parse_decimal, shorten
+from planner.formats import flag as _flag
+from planner.formats import require_yes_no
+from planner.model.absorption import (
     ACID_REDUCER_LONG_TERM_YEARS,
     CONDITIONS,
     H2RA_DEFICIENCY_ODDS_RATIO,
@@ -20,15 +23,14 @@ from planner.absorption import (
     normalise_conditions,
     params_for,
 )
-from planner.errors import InputError, parse_decimal, shorten
-from planner.recommendations import AUTHORITIES, normalise_authority
-from planner.schema import DIET_ORDER
-from planner.symptoms import (
+from planner.model.authorities import AUTHORITIES, normalise_authority
+from planner.model.symptoms import (
     SymptomAssessment,
     assess_symptoms,
     normalise_risk_factors,
     normalise_symptoms,
 )
+from planner.schema import DIET_ORDER
 
 SEXES: tuple[str, ...] = ("female", "male")
 SEX_ALIASES = {"f": "female", "w": "female", "woman": "female", "m": "male", "man": "male"}
@@ -40,10 +42,6 @@ OLDER_ADULT_AGE_YEARS = 51.0  # the IOM's "51+ y" life stage, "people over 50" [
 
 #: Deficiency odds after ≥ 2 years of supply, by acid reducer [LAM-13].
 _ACID_REDUCER_ODDS = {"ppi": PPI_DEFICIENCY_ODDS_RATIO, "h2_blocker": H2RA_DEFICIENCY_ODDS_RATIO}
-
-
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
 
 
 def _age(value: object, name: str, scale: float) -> float:
@@ -64,14 +62,9 @@ def _age(value: object, name: str, scale: float) -> float:
 
 
 def _bool(value: object, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no",
-                                                            "0", ""}:
-        return value.strip().lower() in {"true", "yes", "1"}
-    raise InputError(f"{name} must be true or false, not {value!r}.")
+    if value is None:  # a Profile field is given or left out, never None
+        raise InputError(f"{name} must be true or false, not None.")
+    return require_yes_no(value, name, blank=False)
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ NORMAL = AbsorptionParams()
 class ConditionEffect:
     """What one condition does to the model, and what to tell the person.
 
-    ``turnover`` names a store-turnover rate in :data:`planner.stores.TURNOVER_PER_DAY`.
+    ``turnover`` names a store-turnover rate in :data:`planner.model.stores.TURNOVER_PER_DAY`.
     ``needs_clinician``: the verdict is ``needs_clinician`` whatever the intake.
     """
 
@@ -328,7 +328,7 @@ def _check_params(params: object) -> AbsorptionParams:
     if params is None:
         return NORMAL
     if not isinstance(params, AbsorptionParams):
-        raise InputError("params must be an AbsorptionParams (see planner.absorption.params_for).")
+        raise InputError("params must be an AbsorptionParams (see planner.params_for).")
     return params
 
 
@@ -664,8 +664,8 @@ def minutes_of_day(times) -> np.ndarray:
 def assign_dose_events(day, minute, group=None, window_min: float = EVENT_WINDOW_MIN) -> np.ndarray:
     """Group intakes into fixed-window dose events (legacy).
 
-    :func:`planner.evaluate` and :func:`planner.evaluate_many` no longer use fixed
-    windows (they had a cliff edge at 4 h), nor does :mod:`planner.suggest`; they use
+    :func:`planner.model.evaluate` and :func:`planner.evaluate_many` no longer use fixed
+    windows (they had a cliff edge at 4 h), nor does :mod:`planner.model.suggest`; they use
     :func:`absorbed_doses`. Kept for callers of the public API.
 
     An event starts at the first intake and takes in every intake up to ``window_min``

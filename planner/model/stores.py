@@ -19,8 +19,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from planner.absorption import CONDITIONS, normalise_conditions
 from planner.errors import InputError
+from planner.model.absorption import CONDITIONS, normalise_conditions
 
 #: Fractional daily loss of the body pool [1/day], by basis.
 TURNOVER_PER_DAY: dict[str, float] = {
@@ -41,7 +41,7 @@ STORE_ZONES: dict[str, float] = {
     "low": DEPLETION_THRESHOLD_UG,
     "depleted": 0.0,
 }
-DAYS_PER_YEAR = 365.25
+DAYS_PER_YEAR = 365.25  # the Julian year, a year of days on average (leap years included) [d]
 MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
 MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
 
@@ -52,7 +52,7 @@ def store_turnover(conditions: object = (), basis: str = "normal") -> float:
     Parameters
     ----------
     conditions : iterable of str
-        Condition names (see :data:`planner.absorption.CONDITIONS`); the fastest rate
+        Condition names (see :data:`planner.model.absorption.CONDITIONS`); the fastest rate
         any of them implies is used.
     basis : {"normal", "pooled"}
         Rate without conditions: 0.1 %/day [IOM p.331] or the 0.13 %/day pooled

@@ -1,12 +1,12 @@
 """Evaluate a meal plan: B12 absorbed, meal by meal, against the person's recommendation.
 
-:func:`evaluate` validates the plan (:func:`planner.plan.validate_plan`), looks up each
+:func:`evaluate` validates the plan (:func:`planner.model.plan.validate_plan`), looks up each
 food's B12, splits it into food-bound and crystalline (added) B12, groups rows taken at
 the same clock time into doses, applies the absorption model with the gradual recovery
-of the IF receptors between doses (:func:`planner.absorption.absorbed_doses`), shares
+of the IF receptors between doses (:func:`planner.model.absorption.absorbed_doses`), shares
 each dose's absorbed amount back to its items, averages over the span
-(:func:`plan_span`) and gives the verdict (:mod:`planner.verdicts`) against the lines of
-:func:`planner.recommendations.recommended_intake`. Everything after validation is
+(:func:`plan_span`) and gives the verdict (:mod:`planner.model.verdicts`) against the lines of
+:func:`planner.model.recommendations.recommended_intake`. Everything after validation is
 vectorised (numpy/pandas), so time grows linearly with the rows.
 """
 
@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.absorption import (
+from planner.errors import InputError, shorten
+from planner.formats import flag as _flag
+from planner.model.absorption import (
     BARIATRIC_ORAL_UG_PER_DAY,
     CONDITIONS,
     NO_IF_MAINTENANCE_ABSORBED_UG,
@@ -29,20 +31,22 @@ from planner.absorption import (
     absorbed_doses,
     minutes_of_day,
 )
-from planner.errors import InputError, shorten
-from planner.foods import FoodTable
-from planner.plan import MAX_DAY, validate_plan
-from planner.profile import Profile
-from planner.recommendations import Recommendation, recommended_intake
-from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
-from planner.symptoms import (
+from planner.model.foods import FoodTable
+from planner.model.plan import MAX_DAY, validate_plan
+from planner.model.profile import Profile
+from planner.model.recommendations import Recommendation, recommended_intake
+from planner.model.summary import EvaluationSummary
+from planner.model.symptoms import (
     OLDER_RISK_AGE_YEARS,
     SymptomAssessment,
     unasked_risk_factors,
 )
-from planner.verdicts import LINE_TOLERANCE_UG, Verdict, decide
+from planner.model.verdicts import LINE_TOLERANCE_UG, Verdict, decide
+from planner.schema import DIET_ORDER, SUPPLEMENT_PREFIX
 
-EVM_GUIDANCE_UG = 2000.0  # UK EVM guidance level from supplements [µg/day] [EVM-SANO]
+EVM_GUIDANCE_UG = 2000.0  # UK EVM (2003) guidance level from supplements [µg/day] [EVM-SANO]
+#: Source tags of :data:`EVM_GUIDANCE_UG`: the figure as quoted, and the report itself.
+EVM_SOURCE = "[EVM-SANO] [EVM-03]"
 #: Over 50, "meet the RDA mainly" from fortified food or supplements [IOM p.306]: the
 #: warning fires when less than half of the absorbed B12 is crystalline.
 OLDER_ADULT_CRYSTALLINE_SHARE = 0.5
@@ -72,8 +76,10 @@ class Evaluation:
         One row per day of the span (days without rows are zero): ``day``, ``n_items``,
         ``n_events``, ``ingested_ug``, ``fortified_ug``, ``food_bound_ug``,
         ``supplement_ug``, ``absorbed_ug``.
-    summary : dict
-        Daily averages over the span and the verdict; see :func:`evaluate`.
+    summary : EvaluationSummary
+        Daily averages over the span and the verdict, typed
+        (:class:`planner.model.summary.EvaluationSummary`) and readable like a dict
+        (``summary["verdict"]``); see :func:`evaluate`.
     profile : Profile
     recommendation : Recommendation
     """
@@ -81,13 +87,9 @@ class Evaluation:
     items: pd.DataFrame
     events: pd.DataFrame
     days: pd.DataFrame
-    summary: dict[str, Any]
+    summary: EvaluationSummary
     profile: Profile
     recommendation: Recommendation
-
-
-def _flag(code: str, severity: str, message: str, source: str) -> dict[str, str]:
-    return {"code": code, "severity": severity, "message": message, "source": source}
 
 
 def plan_span(plan_days: object, days: object = None) -> tuple[int, int, int]:
@@ -253,15 +255,18 @@ def evaluate(
     Returns
     -------
     Evaluation
-        ``items``, ``events`` and ``days`` tables and a ``summary`` dict with, per day
-        over the span [µg/day]: ``intake_ug_per_day`` (counted),
+        ``items``, ``events`` and ``days`` tables and a ``summary``
+        (:class:`~planner.model.summary.EvaluationSummary`, readable like a dict) with,
+        per day over the span [µg/day]: ``intake_ug_per_day`` (counted),
         ``fortified_ug_per_day`` (crystalline, incl. supplements),
         ``food_bound_ug_per_day``, ``supplement_ug_per_day``, ``absorbed_ug_per_day``,
         ``absorbed_fortified_ug_per_day``, ``absorbed_food_bound_ug_per_day``,
-        ``uncounted_ug_per_day`` (unreliable sources); the lines ``target_intake_ug``
-        (RDA/AI/RNI), ``target_absorbed_ug`` (goal line), ``requirement_intake_ug``,
-        ``requirement_absorbed_ug`` (requirement line; None when only an AI is
-        published); ``verdict`` (a :class:`planner.verdicts.Verdict` key),
+        ``uncounted_ug_per_day`` (unreliable sources); the lines
+        ``target_intake_ug_per_day`` (RDA/AI/RNI), ``target_absorbed_ug_per_day`` (goal
+        line), ``requirement_intake_ug_per_day``, ``requirement_absorbed_ug_per_day``
+        (requirement line; None when only an AI is published; the names without
+        ``_per_day`` still work in ``summary[...]``); ``verdict`` (a
+        :class:`planner.model.verdicts.Verdict` key),
         ``verdict_label``, ``verdict_explanation``, ``status`` (= the label),
         ``adequate`` (verdict meets_goal or adequate), ``meets_target`` (meets_goal);
         ``clinician`` (None, or the absorbed figure beside the usual treatment regimens
@@ -292,7 +297,7 @@ def evaluate(
     0 and are flagged. Each dose's absorbed food-bound B12 is shared among its items in
     proportion to their food-bound µg, and its absorbed crystalline B12 in proportion to
     their crystalline µg. Doses close in time share the IF receptors as they recover
-    (:func:`planner.absorption.absorbed_doses`). See ``docs/model.md``.
+    (:func:`planner.model.absorption.absorbed_doses`). See ``docs/model.md``.
 
     References
     ----------
@@ -306,29 +311,13 @@ def evaluate(
     if foods is not None and not isinstance(foods, FoodTable):
         raise InputError(f"foods must be a FoodTable, not {type(foods).__name__}.")
     if foods is None and _has_food_rows(plan):
-        from planner.foods import load_foods
+        from planner.model.foods import load_foods
 
         foods = load_foods()
     rec = recommended_intake(profile)
     params = profile.absorption_params
     p = validate_plan(plan, foods)
     return _evaluate_valid(p, profile, rec, params, foods, days)
-
-
-def evaluation_csv(plan: pd.DataFrame, evaluation: Evaluation) -> str:
-    """The plan as CSV with its evaluation: B12 per row and the plan's ``verdict``.
-
-    :func:`planner.plan_csv.plan_to_csv` with the evaluation's columns, plus a ``verdict``
-    column (the same key in every row, as in ``summary["verdict"]``); the file still
-    imports as a plan (extra columns are ignored). Used by the CLI and the app.
-    """
-    from planner.plan_csv import plan_to_csv
-
-    text = plan_to_csv(plan, evaluation=evaluation) or ""
-    verdict = str(evaluation.summary["verdict"])
-    lines = text.rstrip("\n").split("\n")
-    out = [lines[0] + ",verdict"] + [line + "," + verdict for line in lines[1:]]
-    return "\n".join(out) + "\n"
 
 
 def _has_food_rows(plan: object) -> bool:
@@ -493,7 +482,8 @@ def _evaluate_valid(
                         float(abs_cr.sum()) / span, empty_days, span)
         + symptom_flags(profile, assessment),
     }
-    return Evaluation(items=items, events=events, days=days_df, summary=summary,
+    return Evaluation(items=items, events=events, days=days_df,
+                      summary=EvaluationSummary.from_dict(summary),
                       profile=profile, recommendation=rec)
 
 
@@ -656,8 +646,9 @@ def _flags(profile: Profile, rec: Recommendation, items: pd.DataFrame,
     if len(days_df) and (days_df["supplement_ug"] > EVM_GUIDANCE_UG + LINE_TOLERANCE_UG).any():
         out.append(_flag(
             "above_evm_guidance", "info",
-            "On some days supplements give more than 2000 µg, the UK EVM guidance level "
-            "(no upper limit is set by the IOM or EFSA).", "[EVM-SANO] [IOM p.306]"))
+            f"On some days supplements give more than {EVM_GUIDANCE_UG:,.0f} µg, the UK EVM "
+            "guidance level (no upper limit is set by the IOM or EFSA).",
+            f"{EVM_SOURCE} [IOM p.306]"))
     if (profile.pregnant or profile.lactating) and len(days_df) > 1 and (
             days_df["absorbed_ug"] <= 0).any():
         out.append(_flag(
@@ -702,5 +693,5 @@ def _diet_flags(profile: Profile, items: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["Evaluation", "evaluate", "evaluation_csv", "needs_clinician", "plan_span",
-           "symptom_flags", "symptom_summary"]
+__all__ = ["Evaluation", "evaluate", "needs_clinician", "plan_span", "symptom_flags",
+           "symptom_summary"]

@@ -24,7 +24,7 @@ nothing                                   ``none``             —
 ========================================  ===================  ==========================
 
 ``needs_clinician`` is True exactly for ``urgent``: the verdict code uses it to give
-``needs_clinician``. Every risk factor of :data:`planner.absorption.CONDITIONS` is in
+``needs_clinician``. Every risk factor of :data:`planner.model.absorption.CONDITIONS` is in
 the risk-factor vocabulary, so ``profile.conditions`` can be passed as they are.
 
 References
@@ -48,6 +48,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import DataFileError, InputError
+from planner.formats import parse_yes_no
 
 SYMPTOMS_FILE = "symptoms.csv"
 RISK_FACTORS_FILE = "risk_factors.csv"
@@ -83,8 +84,7 @@ _URGENT_N2O = (
 
 
 def _as_bool(value: str) -> bool | None:
-    v = value.strip().lower()
-    return True if v in {"yes", "true", "1"} else False if v in {"no", "false", "0"} else None
+    return parse_yes_no(value)
 
 
 def _tags_ok(text: str) -> bool:
