@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import planner
+import planner.model.labs
 from planner import InputError, Profile
 from planner.cli import main
 from planner.model.evaluate import evaluate
@@ -324,7 +325,7 @@ def test_damaged_lab_results_are_moved_aside(text):
 
 def test_lab_history_is_tidy_and_in_the_default_unit():
     h = planner.lab_history(RESULTS)
-    assert list(h.columns) == list(planner.labs.HISTORY_COLUMNS)
+    assert list(h.columns) == list(planner.model.labs.HISTORY_COLUMNS)
     assert pd.api.types.is_datetime64_any_dtype(h["date"])
     assert list(h["date"].dt.strftime("%Y-%m-%d")) == ["2026-01-15", "2026-06-01",
                                                        "2026-06-01", "2026-09-01"]
@@ -336,7 +337,7 @@ def test_lab_history_is_tidy_and_in_the_default_unit():
                                     "deficiency_unlikely"]
     assert h.loc[h["marker"] == "mma", "band"].tolist() == ["raised"]
     empty = planner.lab_history([])
-    assert empty.empty and list(empty.columns) == list(planner.labs.HISTORY_COLUMNS)
+    assert empty.empty and list(empty.columns) == list(planner.model.labs.HISTORY_COLUMNS)
 
 
 # -- the CLI ------------------------------------------------------------------------------
