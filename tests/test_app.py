@@ -147,13 +147,13 @@ def test_day_chart_has_meals_in_order_and_a_target_line(app):
 def test_loading_replaces_and_undo_restores(app):
     load(app, "vegan")
     load(app, "omnivore")
-    assert app.session_state["plan_name"] == "Omnivore week"
+    assert app.session_state["plan_name"] == "The omnivore week example"
     app.button(key="undo").click()
     run(app)
-    assert app.session_state["plan_name"] == "Vegan week"
+    assert app.session_state["plan_name"] == "The vegan week example"
     assert (plan(app)["food_id"] == "sr28:16114").any()  # tempeh is back
     again = new_session()  # the undone plan is the saved one
-    assert again.session_state["plan_name"] == "Your last plan"
+    assert again.session_state["plan_name"] == "Your plan from last time"
     pd.testing.assert_frame_equal(plan(again), plan(app))
 
 
@@ -527,12 +527,12 @@ def test_real_suggestion_cards_add_rows(app):
 
 
 def test_an_error_in_one_section_is_readable(app, monkeypatch):
-    import planner.charts
+    import planner
 
     def broken(*args, **kwargs):
         raise RuntimeError("chart exploded")
 
-    monkeypatch.setattr(planner.charts, "day_chart", broken)
+    monkeypatch.setattr(planner, "day_chart", broken)  # the app calls planner.day_chart
     load(app, "vegan")  # run() asserts there is no exception element
     assert "Something went wrong in “Results” (RuntimeError: chart exploded)" in texts(app.error)
     assert app.get("download_button")  # the other sections still work
@@ -546,7 +546,7 @@ def test_a_new_session_restores_the_plan_saved_by_the_last(app):
     edited = plan(app).copy()
     again = new_session()
     pd.testing.assert_frame_equal(plan(again), edited)
-    assert (f"Restored your last plan ({len(edited)} rows) and your profile (left)."
+    assert (f"Restored your last plan ({len(edited)} entries) and your profile (left)."
             in texts(again.info))
     assert metrics(again)["Status"] == "Below the requirement"
     assert "could not" not in texts(again.warning)
@@ -635,7 +635,7 @@ def test_save_as_open_and_delete(app):
     assert "Opened the saved plan “my vegan week!”" in texts(app.success)
     app.button(key="undo").click()  # back to the omnivore week
     run(app)
-    assert app.session_state["plan_name"] == "Omnivore week"
+    assert app.session_state["plan_name"] == "The omnivore week example"
     assert app.button(key="delete_saved").disabled  # not without a tick
     app.checkbox(key="confirm_delete").check()
     run(app)

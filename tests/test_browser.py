@@ -319,7 +319,7 @@ def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path, name
     settled(page)
     expect(metric(page, "Status")).to_have_text("Meets the goal")
     expect(metric(page, "B12 eaten per day")).to_have_text(eaten)
-    expect(page.get_by_text("Current plan: Omnivore week")).to_be_visible()
+    expect(page.get_by_text("You are working on: The omnivore week example")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
