@@ -53,17 +53,20 @@ def main() -> None:
     profile = sidebar_profile()
     state.persist_profile(profile)
     apply_editor_changes(foods)
-    state.mark_drawn()
-    with st.container():
-        start_panel(foods)
-    plan = state.current_plan()
-    with st.container():
-        evaluation = evaluate_plan(plan, profile, foods)
-        results(plan, evaluation, profile)
-    with st.container():
-        suggestions_panel(plan, profile, foods)
-    plan_editor(plan, evaluation, foods)
-    about_the_model()
+    state.start_page_run()
+    try:
+        with st.container():
+            start_panel(foods)
+        plan = state.current_plan()
+        with st.container():
+            evaluation = evaluate_plan(plan, profile, foods)
+            results(plan, evaluation, profile)
+        with st.container():
+            suggestions_panel(plan, profile, foods)
+        plan_editor(plan, evaluation, foods)
+        about_the_model()
+    finally:
+        state.mark_drawn()  # the add-food fragment redraws the page when the plan changes
 
 
 main()

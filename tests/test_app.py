@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import planner
+
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -162,6 +164,34 @@ def test_example_without_changing_my_profile(app):
     run(app)
     load(app, "vegan", match_profile=False)
     assert app.session_state["p_diet"] == "pescatarian"
+
+
+def test_loading_an_example_asks_before_changing_the_profile(app):
+    """Issue 14: the box is not ticked by default; ticked, the notice says what changed."""
+    app.number_input(key="p_age").set_value(40)
+    run(app)
+    app.selectbox(key="start_choice").set_value("older_adult")
+    run(app)
+    assert app.checkbox(key="match_profile").value is False
+    app.button(key="load_start").click()
+    run(app)
+    assert app.session_state["p_age"] == 40 and app.session_state["p_diet"] == "omnivore"
+    assert "Your profile is unchanged" in texts(app.success)
+    app.selectbox(key="start_choice").set_value("vegan")
+    app.checkbox(key="match_profile").check()
+    app.button(key="load_start").click()
+    run(app)
+    assert app.session_state["p_diet"] == "vegan"
+    assert "Your profile now matches this person: " in texts(app.success)
+    assert "diet omnivore → vegan" in texts(app.success)
+
+
+def test_the_current_plan_is_said_in_words(app):
+    load(app, "vegan")
+    assert "You are working on: **The vegan week example** (" in texts(app.caption)
+    edit(app, edited={0: {"grams": 50.0}})
+    assert "**The vegan week example, with your changes**" in texts(app.caption)
+    assert "Undo" not in [b.label for b in app.button]  # an edit is not a replacement
 
 
 def test_empty_plan(app):
@@ -354,6 +384,27 @@ def test_add_a_food_with_a_portion_every_day(app):
     assert len(p) == n + 7 and len(added) == 7
     assert set(added["grams"]) == {488.0} and set(added["portion"]) == {"2 cup"}
     assert "Added Soy milk, unsweetened" in texts(app.success)
+
+
+def test_the_food_form_starts_afresh_for_the_next_food(app, foods):
+    """Issue 14: "How many" (and the food, days) do not carry over to the next food."""
+    load(app, "empty")
+    app.text_input(key="food_query").input("banana")
+    run(app)
+    fid = app.selectbox(key="food_choice").value
+    measures = foods.portions(fid)["label"].tolist()
+    assert measures, fid  # a household measure to count
+    app.selectbox(key=f"food_portion_{fid}").set_value(measures[0])
+    run(app)
+    app.number_input(key="food_count").set_value(2.0)
+    app.button(key="add_food").click()
+    run(app)
+    assert len(plan(app)) == 1
+    assert "Added " in texts(app.success)
+    assert app.text_input(key="food_query").value == ""
+    app.text_input(key="food_query").input("apple")
+    run(app)
+    assert app.number_input(key="food_count").value == 1.0
 
 
 def test_add_a_food_in_grams_on_chosen_days(app):
@@ -672,6 +723,44 @@ def test_custom_food_from_a_label_in_ug(app):
     assert (plan(app)["food_id"] == fid).sum() == 7
 
 
+def test_saved_label_foods_can_be_edited_and_deleted(app):
+    mode(app, "label")
+    app.text_input(key="lbl_name").input("Oat drink")
+    app.number_input(key="lbl_serving").set_value(200.0)
+    app.number_input(key="lbl_ug").set_value(0.8)
+    app.button(key="lbl_save").click()
+    run(app)
+    fid = app.session_state["food_choice"]
+    mode(app, "label")
+    assert "Your foods from labels (1)" in [e.label for e in app.expander]
+    app.button(key="lbl_edit_0").click()
+    run(app)
+    assert app.text_input(key="lbl_name").value == "Oat drink"
+    assert app.number_input(key="lbl_ug").value == pytest.approx(0.8)
+    assert "Editing your saved food" in texts(app.info)
+    app.number_input(key="lbl_ug").set_value(1.2)
+    app.button(key="lbl_save").click()
+    run(app)
+    assert "Updated “Oat drink”" in texts(app.success)
+    saved = planner.read_user_foods()[0].set_index("food_id")
+    assert list(saved.index) == [fid]  # replaced, not a second food
+    assert saved.loc[fid, "b12_ug"] == pytest.approx(0.6)
+    app.button(key="add_food").click()  # in the plan: deleting is refused
+    run(app)
+    assert (plan(app)["food_id"] == fid).any()
+    mode(app, "label")
+    app.button(key="lbl_delete_0").click()
+    run(app)
+    assert "is in your plan" in texts(app.error)
+    assert fid in set(planner.read_user_foods()[0]["food_id"])
+    edit(app, deleted=list(range(len(plan(app)))))
+    mode(app, "label")
+    app.button(key="lbl_delete_0").click()
+    run(app)
+    assert "Deleted your saved food “Oat drink”" in texts(app.info)
+    assert fid not in set(planner.read_user_foods()[0]["food_id"])
+
+
 @pytest.mark.parametrize("dv, expected_ug", [(2.4, 0.6), (6.0, 1.5)])
 def test_custom_food_from_percent_dv_asks_which_dv(app, dv, expected_ug):
     mode(app, "label")
@@ -812,6 +901,14 @@ def test_upload_bad_files_keeps_the_plan(app):
         assert "Import failed, your plan is unchanged" in error, name
         assert words in error, (name, error)
         pd.testing.assert_frame_equal(plan(app), before, obj=name)
+
+
+def test_upload_error_names_the_foods_not_just_ids(app):
+    upload(app, "typos.csv", b"day,meal,food_id,grams\n1,lunch,sr28:1123,50\n1,lunch,egg,50\n")
+    shown = texts(app.error)
+    assert "Import failed, your plan is unchanged." in shown
+    assert "Did you mean sr28:01123 (Egg, whole, raw, fresh)?" in shown
+    assert "unknown food_id 'egg'. Foods with that name: Egg" in shown
 
 
 def test_upload_formula_text_is_text(app):

@@ -390,16 +390,22 @@ def undo() -> None:
     notify("info", f"Restored the previous plan ({name}).", "start")
 
 
+def start_page_run() -> None:
+    """The whole page is being drawn (not a fragment alone)."""
+    st.session_state[DRAWN_VERSION] = None
+
+
 def mark_drawn() -> None:
-    """The whole page has been drawn with the current plan."""
+    """The whole page has been drawn with the current plan (call at its end)."""
     st.session_state[DRAWN_VERSION] = st.session_state[PLAN_VERSION]
 
 
 def rerun_page_if_plan_changed() -> None:
-    """In a fragment: when a callback changed the plan, redraw the whole page (results,
-    suggestions, editor) rather than the fragment alone."""
+    """In a fragment run on its own: when a callback changed the plan, redraw the whole
+    page (results, suggestions, editor) rather than the fragment alone."""
     ss = st.session_state
-    if ss.get(DRAWN_VERSION) is not None and ss[DRAWN_VERSION] != ss[PLAN_VERSION]:
+    drawn = ss.get(DRAWN_VERSION)
+    if drawn is not None and drawn != ss[PLAN_VERSION]:
         st.rerun(scope="app")
 
 
