@@ -73,17 +73,38 @@ def plan_editor(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
             "meal": cc.TextColumn("Meal", required=True, max_chars=40, width=85),
             "time": cc.TextColumn("Time", max_chars=5, width=55,
                                   help="HH:MM, 24 h; blank = usual time"),
-            "description": cc.TextColumn("Food", width=240),
+            "description": cc.TextColumn("Food", width=220),
             "portion": cc.TextColumn("Portion", max_chars=80, width=110),
             "grams": cc.NumberColumn("Grams", min_value=0.0, width=65,
                                      max_value=planner.MAX_GRAMS, format="%.0f"),
             "dose_ug": cc.NumberColumn("Dose µg", min_value=0.0, width=70,
                                        max_value=planner.MAX_DOSE_UG, format="%g",
                                        help="Supplements only"),
-            "b12": cc.TextColumn("B12 µg", width=95,
+            "b12": cc.TextColumn("B12 µg", width=120,
                                  help="B12 eaten in this row; “unknown”: USDA gives no "
                                       "value; “not counted”: not a reliable source."),
             "food_id": cc.TextColumn("Food id", max_chars=80, width=110),
         },
     )
+    plan_as_list(view)
     add_panel()
+
+
+def plan_as_list(view: pd.DataFrame) -> None:
+    """The plan as lines (food, amount, B12), day by day: readable on a phone, where the
+    table shows only its first columns."""
+    if not len(view):
+        return
+    with st.expander("The plan as a list (food, amount, B12), easier to read on a phone"):
+        for day, rows in view.groupby("day", sort=True):
+            lines = []
+            for r in rows.itertuples(index=False):
+                if str(r.food_id).startswith(planner.SUPPLEMENT_PREFIX):
+                    amount = f"{r.dose_ug:g} µg dose"
+                else:
+                    amount = f"{r.portion} ({r.grams:g} g)" if r.portion else f"{r.grams:g} g"
+                b12 = f"{r.b12} µg B12" if r.b12 and r.b12 != "unknown" else (
+                    "B12 unknown" if r.b12 == "unknown" else "")
+                lines.append(as_text(f"{r.meal}: {r.description}, {amount}"
+                                     + (f", {b12}" if b12 else "")))
+            st.markdown(f"**Day {int(day)}**  \n" + "  \n".join(lines))

@@ -228,8 +228,7 @@ def fdc_client() -> planner.FdcClient | None:
 # -- notices -------------------------------------------------------------------------------------
 def notify(kind: str, text: str, where: str = "plan") -> None:
     """Show ``text`` once on the next run, in section ``where`` ("start", "suggestions",
-    "plan", "add"); kind is success, info, warning or error. Successes also pop up as a
-    toast, so they are seen wherever the page is scrolled."""
+    "plan", "add"); kind is success, info, warning or error."""
     st.session_state[NOTICES].append((kind, text, where))
 
 
@@ -239,10 +238,10 @@ def show_notices(where: str) -> None:
         if place != where:
             keep.append((kind, text, place))
             continue
-        getattr(st, kind)(as_text(text))  # notices quote names and files: plain text
-        if kind == "success":
-            st.toast(as_text(text.split(":")[0].rstrip(".")[:90]),
-                     icon=":material/check_circle:")
+        # Notices quote names and files: plain text. Shown in the section where the person
+        # acted; no toast: Streamlit's toast is an alert dialog without an accessible name
+        # (axe-core: aria-dialog-name, serious).
+        getattr(st, kind)(as_text(text))
     st.session_state[NOTICES] = keep
 
 
