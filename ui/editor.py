@@ -103,8 +103,12 @@ def plan_as_list(view: pd.DataFrame) -> None:
                     amount = f"{r.dose_ug:g} µg dose"
                 else:
                     amount = f"{r.portion} ({r.grams:g} g)" if r.portion else f"{r.grams:g} g"
-                b12 = f"{r.b12} µg B12" if r.b12 and r.b12 != "unknown" else (
-                    "B12 unknown" if r.b12 == "unknown" else "")
-                lines.append(as_text(f"{r.meal}: {r.description}, {amount}"
-                                     + (f", {b12}" if b12 else "")))
-            st.markdown(f"**Day {int(day)}**  \n" + "  \n".join(lines))
+                cell = str(r.b12)
+                if cell == "unknown":
+                    b12 = ", B12 unknown"
+                elif cell.endswith("(not counted)"):
+                    b12 = f", {cell.split()[0]} µg B12 (not counted)"
+                else:
+                    b12 = f", {cell} µg B12" if cell else ""
+                lines.append("- " + as_text(f"{r.meal}: {r.description}, {amount}{b12}"))
+            st.markdown(f"**Day {int(day)}**\n\n" + "\n".join(lines))
