@@ -140,6 +140,12 @@ def test_day_chart_has_meals_in_order_and_a_target_line(app):
     assert bars["encoding"]["color"]["scale"]["domain"] == ["breakfast", "lunch", "snack",
                                                             "dinner"]
     assert rule["mark"]["type"] == "rule"
+    # issue 14: a text description for screen readers, readable labels
+    assert spec["description"].startswith("Bar chart of b12 eaten per day, stacked by meal.")
+    assert "day 1: " in spec["description"]
+    assert spec["config"]["axis"]["labelColor"] == "#31333F"
+    assert all("description" in json.loads(c.proto.spec) for c in app.get("vega_lite_chart"))
+    assert "The chart as text" in [e.label for e in app.expander]
     app.radio(key="chart_measure").set_value("absorbed_ug")
     run(app)
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)

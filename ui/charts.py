@@ -6,12 +6,24 @@ built from the same numbers as the bars.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 import planner
 
 MEASURES = {"ingested_ug": "B12 eaten", "absorbed_ug": "B12 absorbed (estimate)"}
+#: Axis and legend text: dark (#31333F is 12.6:1 on white) and 12 px, not the theme's grey.
+LABEL_COLOUR = "#31333F"
+
+
+def readable(chart: Any, words: str) -> Any:
+    """``chart`` with its text description (for screen readers) and readable labels."""
+    return chart.properties(description=words).configure_axis(
+        labelColor=LABEL_COLOUR, titleColor=LABEL_COLOUR, labelFontSize=12, titleFontSize=12,
+    ).configure_legend(labelColor=LABEL_COLOUR, titleColor=LABEL_COLOUR, labelFontSize=12,
+                       titleFontSize=12)
 
 
 def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
@@ -34,7 +46,7 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
         words = day_chart_words(frame, measure, target, label)
         chart = planner.day_chart(frame, measure, target, label, days=s["days"])
-        st.altair_chart(chart.properties(description=words), width="stretch")
+        st.altair_chart(readable(chart, words), width="stretch")
         unknown = int(frame["unknown_items"].sum())
         note = "Meals are stacked in the order you eat them."
         if unknown:
@@ -53,6 +65,6 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         words = (f"Per day: {fort:.2f} µg from fortified foods and supplements ({share}), "
                  f"{s['food_bound_ug_per_day']:.2f} µg naturally in food.")
         split = planner.split_chart(planner.split_frame(plan, evaluation.items))
-        st.altair_chart(split.properties(description="Bar chart. " + words), width="stretch")
+        st.altair_chart(readable(split, "Bar chart. " + words), width="stretch")
         st.caption(words + " Crystalline B12 (fortified, supplements) is absorbed even with "
                    "low stomach acid.")

@@ -118,23 +118,25 @@ def _metrics(evaluation: planner.Evaluation) -> None:
     s = evaluation.summary
     rec = evaluation.recommendation
     v = planner.Verdict(s["verdict"])
-    c1, c2, c3, c4 = st.columns(4)
+    # Two by two: "Below the requirement" fits in a half-width metric, not a quarter.
+    c4, c2 = st.columns(2)
+    c1, c3 = st.columns(2)
     at_least = "at least " if s.get("n_unknown") else ""
-    c1.metric("B12 eaten per day", at_least + fmt_ug(s["intake_ug_per_day"]),
-              delta=f"{s['intake_ug_per_day'] - s['target_intake_ug']:+.1f} µg vs target",
-              help="Average over the plan's days. Unknown and unreliable sources count 0.")
+    c4.metric("Status", v.label,
+              delta=f"{s['absorbed_pct_of_target']:.0f} % of goal absorbed",
+              delta_color=TONE_COLOURS[v.tone], delta_arrow="off", help=v.explanation)
     c2.metric("B12 absorbed per day", fmt_ug(s["absorbed_ug_per_day"], 2),
               delta=f"{s['absorbed_ug_per_day'] - s['target_absorbed_ug']:+.2f} µg vs goal",
               help="Model estimate: absorption saturates at 1.5–2 µg per meal and depends on "
                    "your conditions. Goal = recommended intake × 50 % (the IOM's "
                    "assumption).")
+    c1.metric("B12 eaten per day", at_least + fmt_ug(s["intake_ug_per_day"]),
+              delta=f"{s['intake_ug_per_day'] - s['target_intake_ug']:+.1f} µg vs target",
+              help="Average over the plan's days. Unknown and unreliable sources count 0.")
     c3.metric(f"Your target ({rec.kind})", f"{rec.value_ug:g} µg eaten",
               delta=f"≈ {s['target_absorbed_ug']:.2f} µg absorbed", delta_color="off",
               delta_arrow="off",
               help=f"{rec.authority_name}, {rec.life_stage}. Source: {rec.source}")
-    c4.metric("Status", v.label,
-              delta=f"{s['absorbed_pct_of_target']:.0f} % of goal absorbed",
-              delta_color=TONE_COLOURS[v.tone], delta_arrow="off", help=v.explanation)
 
 
 @guarded("Results")

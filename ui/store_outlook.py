@@ -6,6 +6,7 @@ import streamlit as st
 
 import planner
 from ui import state
+from ui.charts import readable
 
 PROJECTION_YEARS = 10
 
@@ -34,7 +35,7 @@ def stores_section(evaluation: planner.Evaluation, profile: planner.Profile) -> 
                  f"{start:,.0f} µg; it settles at {outlook.steady_state_ug:,.0f} µg "
                  f"({outlook.steady_zone}). Depleted (below 300 µg): {depleted}.")
         chart = planner.store_chart(frame, planner.DEPLETION_THRESHOLD_UG)
-        st.altair_chart(chart.properties(description=words), width="stretch")
+        st.altair_chart(readable(chart, words), width="stretch")
     with right:
         st.metric("Where the store settles", f"{outlook.steady_state_ug:,.0f} µg",
                   delta=outlook.steady_zone, delta_arrow="off",
