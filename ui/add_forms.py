@@ -1,9 +1,11 @@
 """The forms that add to the plan: a food from the table, a supplement, a food from its
 label (and the saved label foods, to edit or delete), FoodData Central.
 
-The whole panel is one fragment: typing in the food search or a form reruns this panel
-only, not the evaluation, the suggestions and the charts above it. A change to the plan
-redraws the whole page (:func:`ui.state.rerun_page_if_plan_changed`).
+The food search (with its choices), the label form and the FoodData Central search are
+fragments (``st.fragment``): typing there reruns the form only, not the evaluation, the
+suggestions and the charts above it. "Add to plan" sits outside the food fragment, so
+adding a food is one whole-page run; a callback inside a fragment that changes the plan
+or leaves a message redraws the whole page (:func:`ui.state.rerun_page_if_needed`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _add_food() -> None:
     ss = st.session_state
     foods = state.get_foods()
     food_id = ss.get("food_choice")
-    if not food_id or food_id not in foods:
+    if not str(ss.get("food_query") or "").strip() or not food_id or food_id not in foods:
         state.notify("warning", "Choose a food from the list first.", "add")
         return
     portion = ss.get(f"food_portion_{food_id}", "grams")
@@ -66,6 +68,7 @@ def _switch_to(mode: str, query: str) -> None:
     ss = st.session_state
     ss[state.ADD_MODE] = mode
     ss["lbl_name" if mode == "label" else "fdc_query"] = query[:80]
+    state.request_page_rerun()  # the mode radio is outside the fragment
 
 
 def _offer_other_sources(query: str) -> None:
@@ -75,6 +78,14 @@ def _offer_other_sources(query: str) -> None:
                                           "filled in.")
     c2.button("Look it up in FoodData Central", key="food_to_fdc", on_click=_switch_to,
               args=("fdc", query))
+
+
+@st.fragment
+@guarded("Add a food")
+def food_search() -> None:
+    """The food search and its choices (a fragment: a keystroke reruns only this)."""
+    state.rerun_page_if_needed()
+    add_food_form(state.current_plan(), state.get_foods())
 
 
 def add_food_form(plan: pd.DataFrame, foods: planner.FoodTable) -> None:
@@ -135,7 +146,6 @@ def add_food_form(plan: pd.DataFrame, foods: planner.FoodTable) -> None:
         if not bool(food["b12_reliable"]):
             amount += ", not counted: " + (str(food["b12_note"]) or "not a reliable source")
     st.caption(as_text(f"{grams:g} g = {amount}."))  # the note may come from a saved food
-    st.button("Add to plan", type="primary", on_click=_add_food, key="add_food")
 
 
 # -- a supplement --------------------------------------------------------------------------------
@@ -208,6 +218,7 @@ def _save_label_food() -> None:
     ss["food_choice"] = food_id
     ss["food_diet_only"] = False
     what = "Updated" if editing else "Saved"
+    state.request_page_rerun()  # the food form opens with the new food chosen
     state.notify("success", f"{what} “{row['description']}” ({per:.2f} µg B12 per serving). "
                             "It is selected below: choose the day and meal and press “Add to "
                             "plan”.", "add")
@@ -283,7 +294,11 @@ def _saved_label_list() -> None:
                       args=(r.food_id, str(r.description)), icon=":material/delete:")
 
 
+@st.fragment
+@guarded("Food from a label")
 def custom_food_form() -> None:
+    """The label form and the saved label foods (a fragment: typing reruns only this)."""
+    state.rerun_page_if_needed()
     ss = st.session_state
     editing = ss.get("lbl_editing")
     if editing:
@@ -332,19 +347,17 @@ def custom_food_form() -> None:
 
 
 # -- the panel -----------------------------------------------------------------------------------
-@st.fragment
 @guarded("Add to the plan")
 def add_panel() -> None:
-    """"Add to the plan": a fragment, so typing here does not rerun the results."""
-    state.rerun_page_if_plan_changed()
-    foods = state.get_foods()
-    plan = state.current_plan()
+    """"Add to the plan": the choice of form, its messages, and the form."""
     # A radio, not st.tabs: tabs forget the open tab when a widget inside reruns the app.
     mode = st.radio("Add to the plan", list(ADD_MODES), format_func=ADD_MODES.get,
                     key=state.ADD_MODE, horizontal=True)
     state.show_notices("add")
     if mode == "food":
-        add_food_form(plan, foods)
+        food_search()
+        # Outside the fragment: adding a food redraws the page in one run.
+        st.button("Add to plan", type="primary", on_click=_add_food, key="add_food")
     elif mode == "supplement":
         supplement_form()
     elif mode == "label":

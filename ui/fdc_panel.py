@@ -6,7 +6,7 @@ import streamlit as st
 
 import planner
 from ui import state
-from ui.text import as_text
+from ui.text import as_text, guarded
 
 
 def _fdc_search() -> None:
@@ -45,6 +45,7 @@ def _fdc_save() -> None:
         ss["fdc_error"] = f"Could not save the food: {exc}"
         return
     ss[state.ADD_MODE] = "food"
+    state.request_page_rerun()  # the food form opens with the new food chosen
     ss["food_query"] = str(row["description"])
     ss["food_choice"] = food_id
     ss["food_diet_only"] = False
@@ -53,7 +54,11 @@ def _fdc_save() -> None:
                  "add")
 
 
+@st.fragment
+@guarded("FoodData Central")
 def fdc_panel() -> None:
+    """Search and save (a fragment: typing and searching rerun only this)."""
+    state.rerun_page_if_needed()
     ss = st.session_state
     if not state.fdc_api_key():
         st.info(

@@ -29,6 +29,7 @@ PLAN_EDITED = "plan_edited"        # changed since it was loaded, opened or impo
 PLAN_UNDO = "plan_undo"            # (name, plan) that "Undo" brings back, or None
 PLAN_VERSION = "editor_version"    # +1 on every change; also names the editor's key
 DRAWN_VERSION = "drawn_version"    # the plan version the whole page was last drawn with
+PAGE_RERUN = "page_rerun"          # a fragment's callback asks for the whole page
 NOTICES = "notices"                # [(kind, text, where)] shown once on the next run
 SPAN_OVERRIDE = "span_override"    # (plan span, days) the person chose to average over
 SPAN_INPUT = "span_days_input"
@@ -399,12 +400,23 @@ def mark_drawn() -> None:
     st.session_state[DRAWN_VERSION] = st.session_state[PLAN_VERSION]
 
 
-def rerun_page_if_plan_changed() -> None:
-    """In a fragment run on its own: when a callback changed the plan, redraw the whole
-    page (results, suggestions, editor) rather than the fragment alone."""
+def request_page_rerun() -> None:
+    """From a callback in a fragment: redraw the whole page after it (say, to open
+    another form)."""
+    st.session_state[PAGE_RERUN] = True
+
+
+def rerun_page_if_needed() -> None:
+    """At the top of a fragment run on its own: when a callback changed the plan, left a
+    notice (shown outside the fragment) or asked for it, redraw the whole page (results,
+    suggestions, editor) rather than the fragment alone."""
     ss = st.session_state
     drawn = ss.get(DRAWN_VERSION)
-    if drawn is not None and drawn != ss[PLAN_VERSION]:
+    if drawn is None:  # the whole page is being drawn anyway
+        ss.pop(PAGE_RERUN, None)
+        return
+    if (drawn != ss[PLAN_VERSION] or ss.pop(PAGE_RERUN, False)
+            or any(where == "add" for _, _, where in ss[NOTICES])):
         st.rerun(scope="app")
 
 
