@@ -517,7 +517,9 @@ def app_in_browser(add: Callable, repeat: int) -> None:
 
             page.wait_for_function(idle)
             page.get_by_text("Add a food", exact=True).click()
+            page.get_by_label("Type a food").wait_for()
             page.wait_for_function(idle)
+            page.wait_for_timeout(1000)  # the page run is over before counting starts
             # Changes to the metrics, and Streamlit marking a metric's or a chart's
             # container stale (it does so while a whole-page run redraws it). Changes
             # inside a chart (Vega redraws on resize) are not counted.
