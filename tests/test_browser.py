@@ -443,6 +443,11 @@ def test_a_phone_and_a_wide_screen(browser, server, tmp_path):
     age = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="Age (years)")
     expect(age).to_be_visible()
     expect(age).to_be_in_viewport()
+    page.wait_for_function(  # the sidebar has slid in completely: nothing cut at the left
+        """() => document.querySelector('[data-testid="stSidebar"]')
+                 .getBoundingClientRect().left >= 0""", timeout=TIMEOUT_MS)
+    box = age.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     page.screenshot(path=str(tmp_path / "phone-profile.png"))
     phone.close()
 
