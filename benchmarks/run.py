@@ -331,6 +331,7 @@ def run_all(quick: bool) -> list[dict]:
 
     # app rerun
     app_rerun(add, max(3, rep // 2))
+    app_in_browser(add, max(3, rep // 2))
 
     # batch
     sizes = [10_000, 100_000] + ([] if quick else [1_000_000])
@@ -419,6 +420,160 @@ def app_rerun(add: Callable, repeat: int) -> None:
         "vegan example loaded; authority changed")
 
 
+def app_in_browser(add: Callable, repeat: int) -> None:
+    """The app served by Streamlit and driven by Chromium, as a person uses it.
+
+    * rerun after an edit: a profile edit (the authority) and a plan edit (a supplement
+      added), timed from the click until the metric shows the new value;
+    * a search keystroke: one letter typed in the food search, timed until the matching
+      foods are shown. A MutationObserver on the results (the metrics) counts changes:
+      zero means the keystroke reran the add-food fragment only, not the evaluation.
+    """
+    import shutil
+    import socket
+    import tempfile
+    import urllib.request
+
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("app in a browser: playwright not installed, skipped")
+        return
+    if not chromium.is_file() or shutil.which(sys.executable) is None:
+        print("app in a browser: /usr/bin/chromium missing, skipped")
+        return
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = tempfile.mkdtemp(prefix="b12bench-")
+    env = dict(os.environ, B12_PLANNER_HOME=home, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.pop("FDC_API_KEY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(chromium), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--no-first-run"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            page.get_by_text("4 · Your meal plan").wait_for()
+            page.get_by_role("button", name="Load", exact=True).click()
+            page.get_by_text("Loaded the vegan week").first.wait_for()
+            page.get_by_test_id("stMetric").filter(has_text="Your target").wait_for()
+            idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            page.wait_for_function(idle)
+            value_of = """(label) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                .find(m => m.innerText.includes(label))
+                .querySelector('[data-testid="stMetricValue"]').innerText.trim()"""
+            changed = """([label, old]) => [...document.querySelectorAll(
+                '[data-testid="stMetric"]')].some(m => m.innerText.includes(label)
+                && m.querySelector('[data-testid="stMetricValue"]').innerText.trim() !== old)"""
+
+            profile_edit = []
+            names = ["European Food Safety Authority (EFSA 2015)",
+                     "US/Canada (IOM 1998 DRIs, now NASEM)"]
+            for i in range(repeat + 1):
+                page.wait_for_function(idle)
+                old = page.evaluate(value_of, "Your target")
+                box = page.get_by_test_id("stSelectbox").filter(
+                    has_text="Recommendation to compare with").first
+                box.click()
+                option = page.get_by_role("option").filter(
+                    has_text=names[i % 2].split(" (")[0]).first
+                t0 = time.perf_counter()
+                option.click()
+                page.wait_for_function(changed, arg=["Your target", old], polling="raf")
+                profile_edit.append(time.perf_counter() - t0)
+            add("app in a browser: rerun after a profile edit", profile_edit[1:], 0.25,
+                "vegan week; the authority changed, until the target metric shows it")
+
+            plan_edit = []
+            page.get_by_text("Add a supplement", exact=True).click()
+            page.wait_for_function(idle)
+            for _ in range(repeat):
+                page.wait_for_function(idle)
+                old = page.evaluate(value_of, "B12 eaten per day")
+                t0 = time.perf_counter()
+                page.get_by_role("button", name="Add supplement").click()
+                page.wait_for_function(changed, arg=["B12 eaten per day", old],
+                                       polling="raf")
+                plan_edit.append(time.perf_counter() - t0)
+            add("app in a browser: rerun after a plan edit", plan_edit, 0.25,
+                "a supplement added, until the eaten metric shows it (new suggestions "
+                "are computed after the results are drawn)")
+
+            page.wait_for_function(idle)
+            page.get_by_text("Add a food", exact=True).click()
+            page.get_by_label("Type a food").wait_for()
+            page.wait_for_function(idle)
+            page.wait_for_timeout(1000)  # the page run is over before counting starts
+            # Changes to the metrics, and Streamlit marking a metric's or a chart's
+            # container stale (it does so while a whole-page run redraws it). Changes
+            # inside a chart (Vega redraws on resize) are not counted.
+            page.evaluate("""() => { window.__b12Mutations = 0;
+                const R = '[data-testid="stMetric"], [data-testid="stVegaLiteChart"]';
+                const count = m => {
+                    const t = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+                    if (!t) return false;
+                    if (t.closest('[data-testid="stMetric"]')) return true;
+                    return m.type === 'attributes' && m.attributeName === 'data-stale'
+                        && !t.closest('[data-testid="stVegaLiteChart"]')
+                        && !!t.querySelector(R);
+                };
+                const obs = new MutationObserver(list => { for (const m of list) {
+                    if (count(m)) window.__b12Mutations += 1; } });
+                obs.observe(document.querySelector('[data-testid="stMain"]'), {subtree: true,
+                    childList: true, attributes: true, characterData: true});
+                window.__b12Observer = obs; }""")
+            box = page.get_by_label("Type a food")
+            keystroke = []
+            for word in ["s", "m", "t", "b", "e", "c", "k"][: repeat + 1]:
+                box.fill("")
+                box.press("Enter")
+                page.wait_for_function(idle)
+                t0 = time.perf_counter()
+                box.fill(word)
+                box.press("Enter")
+                page.get_by_test_id("stSelectbox").filter(has_text="Matching foods").first\
+                    .wait_for()
+                keystroke.append(time.perf_counter() - t0)
+                page.wait_for_function(idle)
+            mutations = page.evaluate("() => window.__b12Mutations")
+            # Control: a whole-page rerun with the same numbers (the chart measure toggled
+            # and back) must show up in the observer, or its "no" would prove nothing.
+            for label in ("B12 absorbed (estimate)", "B12 eaten"):
+                page.get_by_text(label, exact=True).first.click()
+                page.wait_for_function(idle)
+                page.wait_for_timeout(300)
+            control = page.evaluate("() => window.__b12Mutations") - mutations
+            redrawn = "no" if mutations == 0 else f"yes ({mutations} changes)"
+            add("app in a browser: a search keystroke", keystroke[1:], 0.25,
+                f"until the matching foods show; results redrawn: {redrawn} (a whole-page "
+                f"rerun, for comparison: {control} changes)")
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
 LOAD_AT_START = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
@@ -489,6 +644,13 @@ BENCH_NOTES = """\
 * **suggest**: `planner.suggest` on the vegan example week.
 * **app rerun**: Streamlit's `AppTest` re-running `app.py` after the authority selectbox
   changes, with the vegan example week loaded.
+* **app in a browser**: the app served by `streamlit run` and driven by Chromium
+  (Playwright), vegan week loaded: the time from a click to the metric showing the new
+  value after a profile edit (the authority) and a plan edit (a supplement added); and a
+  keystroke in the food search, until the matching foods show. The food search sits in
+  a fragment (`st.fragment`): a MutationObserver on the result metrics counts changes
+  during the keystrokes, and "results redrawn: no" means the evaluation, suggestions and
+  charts were not rerun.
 * **batch**: `planner.evaluate_many` on synthetic diaries drawn from the real food
   table: 7 days, 4 eating occasions (clock times spread within breakfast, lunch, snack,
   dinner), 3–4 foods each (≈ 98 rows per person), grams log-normal around 120 g, a mix of

@@ -34,6 +34,12 @@ DEFAULT_THRESHOLD_UG = DEPLETION_THRESHOLD_UG
 #: Store zone colours (replete / low / depleted), as :data:`planner.model.stores.STORE_ZONES`.
 ZONE_COLOURS: dict[str, str] = {"replete": "#2ca02c", "low": "#ff7f0e", "depleted": "#d62728"}
 _CANONICAL_MEALS = tuple(DEFAULT_MEAL_TIMES)
+#: Meal colours (Okabe-Ito, readable with colour-blindness) in eating order; no red, so
+#: that no meal looks like the target line.
+MEAL_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7",
+                                 "#F0E442", "#999999", "#000000")
+#: The target line and its label: dark red, 6.2:1 on white (WCAG AA for text).
+TARGET_COLOUR = "#b3001b"
 
 
 def meal_order(plan: pd.DataFrame) -> list[str]:
@@ -161,7 +167,9 @@ def day_chart(
         x=alt.X("Day:N", sort=day_sort, scale=alt.Scale(domain=day_sort), title=None,
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{measure}:Q", title=MEASURES[measure], stack="zero"),
-        color=alt.Color("meal:N", sort=meals, scale=alt.Scale(domain=meals), title="Meal"),
+        color=alt.Color("meal:N", sort=meals, title="Meal",
+                        scale=alt.Scale(domain=meals, range=[
+                            MEAL_COLOURS[i % len(MEAL_COLOURS)] for i in range(len(meals))])),
         order=alt.Order("meal_rank:Q", sort="ascending"),
         tooltip=[alt.Tooltip("Day:N"), alt.Tooltip("meal:N", title="Meal"),
                  alt.Tooltip("B12 [µg]:Q"),
@@ -170,14 +178,16 @@ def day_chart(
     if target_ug is None or not math.isfinite(float(target_ug)):
         return bars.properties(height=300)
     rule_df = pd.DataFrame({"target": [float(target_ug)], "what": [target_label]})
-    rule = alt.Chart(rule_df).mark_rule(strokeDash=[6, 4], size=2, color="#d62728").encode(
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[6, 4], size=2, color=TARGET_COLOUR).encode(
         y="target:Q",
         tooltip=[alt.Tooltip("what:N", title="Line"),
                  alt.Tooltip("target:Q", title="µg per day", format=".2f")],
     )
+    # The label sits above the plot, never on a bar: "- - Target 2.4 µg" like a legend.
     label = alt.Chart(rule_df).mark_text(
-        align="left", dx=4, dy=-8, color="#d62728", fontWeight="bold"
-    ).encode(y="target:Q", x=alt.value(0), text="what:N")
+        align="left", baseline="bottom", color=TARGET_COLOUR, fontWeight="bold", fontSize=13
+    ).encode(y=alt.value(-6), x=alt.value(0), text=alt.Text("legend:N")).transform_calculate(
+        legend="'- - ' + datum.what + ' (dashed line)'")
     return alt.layer(bars, rule, label).properties(height=300)
 
 
@@ -315,7 +325,7 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
         "threshold": [float(threshold_ug)],
         "what": [f"Depleted below ≈ {threshold_ug:,.0f} µg"],
     })
-    rule = alt.Chart(rule_df).mark_rule(strokeDash=[6, 4], size=2, color="#d62728").encode(
+    rule = alt.Chart(rule_df).mark_rule(strokeDash=[6, 4], size=2, color=TARGET_COLOUR).encode(
         y="threshold:Q", tooltip=[alt.Tooltip("what:N", title="Line")]
     )
     label = alt.Chart(rule_df).mark_text(

@@ -59,3 +59,30 @@ def make_httpserver():
     server.clear()
     if server.is_running():
         server.stop()
+
+
+@pytest.fixture
+def fresh_app_state(monkeypatch):
+    """For the AppTest modules (tests/test_app_*.py): no FDC key from the environment, and
+    ``st.cache_data`` cleared, since it leaks between AppTest runs (streamlit issue #9139).
+
+    ``st.cache_resource`` (only the food table, keyed by the saved-foods file) is keyed by
+    everything it depends on, so it may be shared: that keeps the suite fast. Per-person
+    results (evaluation, suggestions) are in ``st.cache_data``. The user folder (saved
+    foods and plans) is a fresh temporary folder per test (above).
+    """
+    import streamlit as st
+
+    monkeypatch.delenv("FDC_API_KEY", raising=False)
+    monkeypatch.delenv("B12_FDC_BASE_URL", raising=False)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app(fresh_app_state):
+    """A new app session (AppTest), after its first run."""
+    from apptest_helpers import new_session
+
+    return new_session()

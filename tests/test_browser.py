@@ -5,7 +5,10 @@ apply a suggestion, download the plan as CSV (and check its bytes), upload it ba
 saved plans: the plan comes back in a new session, and "Save as…"/"Open a saved plan"
 work in their popovers. The server's user folder is shared by the module's tests (the
 first test expects it empty).
-Screenshots go to the test's tmp dir. First-render and rerun times are printed
+Screenshots at 1400 px and at phone size (390 × 844) go to the test's tmp dir (and to
+``$B12_SCREENSHOT_DIR`` when set); axe-core checks the page for critical and serious
+accessibility violations on first render, after loading an example, after applying a
+suggestion and at phone width. First-render and rerun times are printed
 (benchmarks, not asserts) and written to ``timings.json`` beside the screenshots.
 
 Outside CI the module is skipped when ``/usr/bin/chromium`` is missing; under ``CI=true``
@@ -184,18 +187,65 @@ def open_app(page, server: str) -> None:
     settled(page)
 
 
-def load_example(page, option: str, keep_profile: bool = False) -> None:
-    """Choose ``option`` under "Start from", press Load and wait for its own message."""
+def load_example(page, option: str, match_profile: bool = True) -> None:
+    """Choose ``option`` under "Start from", press Load and wait for its own message.
+
+    ``match_profile``: tick "Also set my profile to this person" (not ticked by default:
+    the app never changes the profile without being asked).
+    """
     from playwright.sync_api import expect
 
     choose(page, "Start from", option)
     settled(page)  # the choice reruns the script; click the new "Load", not a stale one
-    if keep_profile:
-        page.get_by_text("Also set my profile to this person").click()
+    if option.startswith("Example"):
+        box = page.get_by_role("checkbox", name="Also set my profile to this person")
+        if box.is_checked() != match_profile:
+            page.get_by_text("Also set my profile to this person").click()
+            settled(page)
+        expect(box).to_be_checked(checked=match_profile)
     page.get_by_role("button", name="Load", exact=True).click()
     done = "Loaded the " if option.startswith("Example") else "Started an empty plan"
     expect(page.get_by_test_id("stMainBlockContainer").get_by_text(done)).to_be_visible()
     settled(page)
+
+
+def accessible(page, where: str) -> None:
+    """axe-core on the page as it is: no critical or serious violation (issue 14)."""
+    from axe_playwright_python.sync_playwright import Axe  # the test extra; never skipped
+
+    settled(page)
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+    assert not bad, f"axe-core, {where}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        f"{[n['target'] for n in v['nodes'][:3]]}" for v in bad)
+
+
+def editor_fits(page) -> None:
+    """No column of the plan table is cut off: its grid does not scroll sideways."""
+    grid = page.get_by_test_id("stDataFrame").filter(
+        has=page.locator(".dvn-scroller")).last
+    grid.scroll_into_view_if_needed()
+    widths = grid.locator(".dvn-scroller").evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert widths[0] <= widths[1] + 1, f"the plan table scrolls sideways: {widths}"
+
+
+def phone_shot(page, path: Path) -> None:
+    """A screenshot of the whole app at phone width."""
+    settled(page)
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 844")
+    page.set_viewport_size({"width": 390, "height": min(max(int(height) + 40, 844), 9000)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
+def keep_screens(*paths: Path) -> None:
+    keep = os.environ.get("B12_SCREENSHOT_DIR")  # a copy for people to look at
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for png in paths:
+            shutil.copy(png, Path(keep) / png.name)
 
 
 # -- the journey ------------------------------------------------------------------------------
@@ -213,6 +263,7 @@ def test_a_persons_session(page, server, tmp_path, foods):
     expect(page.get_by_text("Your plan is empty")).to_be_visible()
     timings["first_render_s"] = time.perf_counter() - t0
     expect(page.get_by_text("Not medical advice.")).to_have_count(1)
+    accessible(page, "the main page")
 
     # who I am: a 30-year-old vegan woman
     sidebar = page.get_by_test_id("stSidebar")
@@ -223,11 +274,15 @@ def test_a_persons_session(page, server, tmp_path, foods):
     wait_idle(page)
 
     # a vegan week, keeping my profile
-    load_example(page, "Example: Vegan week", keep_profile=True)
+    load_example(page, "Example: Vegan week", match_profile=False)
     expect(metric(page, "Status")).to_have_text("Below the requirement")
     expect(page.get_by_text("Below the requirement.", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
     eaten_before = metric(page, "B12 eaten per day").inner_text().strip()
+    # issue 14: the profile was not changed by loading the example, and the app said so
+    expect(page.get_by_text("Your profile is unchanged")).to_be_visible()
+    expect(sidebar.get_by_role("spinbutton", name="Age (years)")).to_have_value("30")
+    accessible(page, "after loading an example")
     shot(page, screens / "1-vegan-week.png")
 
     # apply a suggestion (one click; the first is the least-change plan)
@@ -236,6 +291,8 @@ def test_a_persons_session(page, server, tmp_path, foods):
     changed_after(page, "B12 eaten per day", eaten_before)
     timings["rerun_after_edit_s"] = time.perf_counter() - t0
     expect(metric(page, "Status")).not_to_have_text("Below the requirement")
+    accessible(page, "after a suggestion is applied")
+    editor_fits(page)
     shot(page, screens / "2-after-suggestion.png")
 
     # download the plan and check the bytes
@@ -271,11 +328,7 @@ def test_a_persons_session(page, server, tmp_path, foods):
 
     (screens / "timings.json").write_text(json.dumps(timings, indent=2))
     print(f"\nbrowser timings: {timings}; screenshots in {screens}")
-    keep = os.environ.get("B12_SCREENSHOT_DIR")  # a copy for people to look at
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        for png in screens.iterdir():
-            shutil.copy(png, Path(keep) / png.name)
+    keep_screens(*screens.glob("*.png"))
 
 
 @pytest.mark.parametrize("example, status", [
@@ -319,7 +372,7 @@ def test_a_bad_upload_in_the_browser_keeps_the_plan(page, server, tmp_path, name
     settled(page)
     expect(metric(page, "Status")).to_have_text("Meets the goal")
     expect(metric(page, "B12 eaten per day")).to_have_text(eaten)
-    expect(page.get_by_text("Current plan: Omnivore week")).to_be_visible()
+    expect(page.get_by_text("You are working on: The omnivore week example")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
@@ -355,6 +408,60 @@ def test_saved_plans_in_the_browser(browser, server):
     page.get_by_role("button", name="Open this plan").click()
     main = page.get_by_test_id("stMainBlockContainer")  # not the toast
     expect(main.get_by_text("Opened the saved plan “veggie week”")).to_be_visible()
-    expect(page.get_by_role("button", name="Undo: back to “Omnivore week”")).to_be_visible()
+    undo = page.get_by_role("button", name="Undo: back to “The omnivore week example”")
+    expect(undo).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     second.close()
+
+
+def test_a_phone_and_a_wide_screen(browser, server, tmp_path):
+    """Issue 14: at 390 × 844 the profile, the verdict and the plan (food, amount, B12) are
+    reachable and readable; at 1400 px no column of the plan table is cut off."""
+    from playwright.sync_api import expect
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server)
+    load_example(page, "Example: Omnivore week")
+    verdict = page.get_by_text("Meets the goal.", exact=True)
+    expect(verdict).to_be_visible()
+    verdict.scroll_into_view_if_needed()
+    box = verdict.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    listed = page.get_by_text("The plan as a list (food, amount, B12)")
+    listed.click()
+    line = page.get_by_text("breakfast: ", exact=False).filter(has_text="µg B12").first
+    expect(line).to_be_visible()
+    line.scroll_into_view_if_needed()
+    box = line.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    assert " g)" in line.inner_text() or " g," in line.inner_text()  # the amount
+    accessible(page, "at phone width")
+    phone_shot(page, tmp_path / "phone-omnivore-week.png")
+    page.get_by_test_id("stExpandSidebarButton").click()  # the profile, one tap away
+    age = page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="Age (years)")
+    expect(age).to_be_visible()
+    expect(age).to_be_in_viewport()
+    page.wait_for_function(  # the sidebar has slid in completely: nothing cut at the left
+        """() => document.querySelector('[data-testid="stSidebar"]')
+                 .getBoundingClientRect().left >= 0""", timeout=TIMEOUT_MS)
+    box = age.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    page.screenshot(path=str(tmp_path / "phone-profile.png"))
+    phone.close()
+
+    wide = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = wide.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server)
+    page.get_by_text("Add a supplement", exact=True).click()  # the widest table: Dose µg
+    settled(page)
+    page.get_by_role("button", name="Add supplement").click()
+    expect(page.get_by_text("Added a supplement:")).to_be_visible()
+    settled(page)
+    editor_fits(page)
+    shot(page, tmp_path / "desktop-with-supplement.png")
+    wide.close()
+    keep_screens(tmp_path / "phone-omnivore-week.png", tmp_path / "phone-profile.png",
+                 tmp_path / "desktop-with-supplement.png")

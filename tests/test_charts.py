@@ -83,6 +83,11 @@ def test_day_chart_spec_stacks_meals_in_order_with_a_target_line(plan, items):
     assert bars["encoding"]["x"]["scale"]["domain"] == [f"Day {d}" for d in range(1, 8)]
     assert rule["mark"]["type"] == "rule" and rule["mark"]["strokeDash"]
     assert label["mark"]["type"] == "text"
+    # issue 14: the label sits above the plot, not on a bar; no meal has the line's colour
+    assert label["encoding"]["y"] == {"value": -6}
+    assert rule["mark"]["color"] == charts.TARGET_COLOUR
+    meal_colours = bars["encoding"]["color"]["scale"]["range"]
+    assert len(meal_colours) == 4 and charts.TARGET_COLOUR not in meal_colours
     datasets = spec["datasets"]
     assert any(rows and rows[0].get("target") == 2.4 for rows in datasets.values())
 

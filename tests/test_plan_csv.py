@@ -374,7 +374,8 @@ BAD_FILES = {
     "header_only.csv": ["header line but no rows", "one line per food"],
     "missing_columns.csv": ["missing column(s): food_id, grams",
                             "Its header (line 1) has 'day', 'meal', 'food'."],
-    "unknown_ids.csv": ["row 1 (line 2): unknown food_id 'sr28:1123'. Did you mean sr28:01123?",
+    "unknown_ids.csv": ["row 1 (line 2): unknown food_id 'sr28:1123'. Did you mean "
+                        "sr28:01123 (Food sr28:01123)?",
                         "row 2 (line 3): unknown food_id 'egg'"],
     "bad_numbers.csv": [
         "has 8 problem(s)",
@@ -593,4 +594,7 @@ def test_round_trip_with_the_shipped_table(foods) -> None:
 @needs_data
 def test_unknown_id_hint_from_the_shipped_table(foods) -> None:
     msg = import_error(PLANS / "unknown_ids.csv", foods)
-    assert "row 1 (line 2): unknown food_id 'sr28:1123'. Did you mean sr28:01123" in msg
+    # close ids are named as foods (issue 14), and a name typed as an id finds foods
+    assert ("row 1 (line 2): unknown food_id 'sr28:1123'. Did you mean sr28:01123 (Egg, "
+            "whole, raw, fresh)?") in msg
+    assert "row 2 (line 3): unknown food_id 'egg'. Foods with that name: Egg, whole" in msg

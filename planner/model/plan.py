@@ -57,6 +57,25 @@ def empty_plan() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PLAN_COLUMNS.items()})
 
 
+def _short_name(description: object, limit: int = 50) -> str:
+    """A food's description cut to ``limit`` characters for a message."""
+    text = str(description)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _name_hint(text: str, foods) -> str:
+    """For an id that looks like no id ("egg"): the foods whose names match it."""
+    try:
+        hits = foods.search(text, limit=3)
+    except (InputError, AttributeError):
+        return " Search for the food."
+    if len(hits) == 0 or not hits.attrs.get("good_match", True):
+        return " Search for the food."
+    named = [f"{_short_name(d)} ({i})" for d, i in zip(hits["description"], hits["food_id"],
+                                                       strict=True)]
+    return " Foods with that name: " + "; ".join(named) + "."
+
+
 def _number(value: object) -> float | None:
     """A finite float, NaN for blank, or None when not a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -308,7 +327,9 @@ def validate_plan(plan: pd.DataFrame, foods=None, row_label=None) -> pd.DataFram
             if foods is not None and f not in foods:
                 # Close matches cost a fuzzy search each: only for problems that are shown.
                 close = foods.close_ids(f) if len(problems) < MAX_LISTED else []
-                hint = f" Did you mean {', '.join(close)}?" if close else " Search for the food."
+                # Named as foods, not only ids: a person recognises "Soymilk", not an id.
+                named = [f"{c} ({_short_name(foods.df.at[c, 'description'])})" for c in close]
+                hint = f" Did you mean {'; '.join(named)}?" if close else _name_hint(f, foods)
                 problems.append(f"{where}: unknown food_id {shorten(f)}.{hint}")
             if g_val is None:
                 problems.append(f"{where}: grams {shorten(g)} is not a number (write it with the "

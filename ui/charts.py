@@ -1,0 +1,70 @@
+"""Charts: B12 per day by meal, and fortified/supplement vs. naturally in food.
+
+Each chart carries a text description (for screen readers, and as the chart's alt text)
+built from the same numbers as the bars.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import planner
+
+MEASURES = {"ingested_ug": "B12 eaten", "absorbed_ug": "B12 absorbed (estimate)"}
+#: Axis and legend text: dark (#31333F is 12.6:1 on white) and 12 px, not the theme's grey.
+LABEL_COLOUR = "#31333F"
+
+
+def readable(chart: Any, words: str) -> Any:
+    """``chart`` with its text description (for screen readers) and readable labels."""
+    return chart.properties(description=words).configure_axis(
+        labelColor=LABEL_COLOUR, titleColor=LABEL_COLOUR, labelFontSize=12, titleFontSize=12,
+    ).configure_legend(labelColor=LABEL_COLOUR, titleColor=LABEL_COLOUR, labelFontSize=12,
+                       titleFontSize=12)
+
+
+def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
+    """The day chart in words: the amount per day against the target."""
+    per_day = frame.groupby("day", sort=True)[measure].sum()
+    days = "; ".join(f"day {int(d)}: {v:.2f} µg" for d, v in per_day.items())
+    below = int((per_day < target).sum())
+    return (f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal. "
+            f"{label} (dashed line). {days}. {below} of {len(per_day)} day(s) below the line.")
+
+
+def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
+    s = evaluation.summary
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        measure = st.radio("Show per day", list(MEASURES), horizontal=True,
+                           key="chart_measure", format_func=MEASURES.get)
+        frame = planner.meal_frame(plan, evaluation.items)
+        target = s["target_intake_ug"] if measure == "ingested_ug" else s["target_absorbed_ug"]
+        label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
+        words = day_chart_words(frame, measure, target, label)
+        chart = planner.day_chart(frame, measure, target, label, days=s["days"])
+        st.altair_chart(readable(chart, words), width="stretch")
+        unknown = int(frame["unknown_items"].sum())
+        note = "Meals are stacked in the order you eat them."
+        if unknown:
+            note += f" {unknown} food(s) have **unknown** B12 and are not in the bars."
+        if measure == "ingested_ug" and s.get("supplement_ug_per_day", 0) > 10 * target:
+            note += (" Supplement doses tower over food, but only a small share of a large "
+                     "dose is absorbed: choose **B12 absorbed** to compare with your goal.")
+        st.caption(note)
+        with st.expander("The chart as text"):
+            st.markdown(words)
+    with right:
+        st.markdown("**Fortified and supplements vs. naturally in food**")
+        fort = s["fortified_ug_per_day"]
+        total = s["intake_ug_per_day"]
+        share = f"{fort / total:.0%}" if total > 0 else "—"
+        words = (f"Per day: {fort:.2f} µg from fortified foods and supplements ({share}), "
+                 f"{s['food_bound_ug_per_day']:.2f} µg naturally in food.")
+        split = planner.split_chart(planner.split_frame(plan, evaluation.items))
+        st.altair_chart(readable(split, "Bar chart. " + words), width="stretch")
+        st.caption(words + " Crystalline B12 (fortified, supplements) is absorbed even with "
+                   "low stomach acid.")

@@ -1,0 +1,67 @@
+"""Sidebar: who the plan is for (the profile widgets and the body's B12 store)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import planner
+from ui import state
+from ui.text import CONDITION_LABELS, DIET_LABELS, NOT_MEDICAL_ADVICE
+
+
+def sidebar_profile() -> planner.Profile | None:
+    """Profile widgets; returns a :class:`planner.Profile` or None (message shown)."""
+    sb = st.sidebar
+    ss = st.session_state
+    sb.header("About you")
+    sb.number_input("Age (years)", min_value=1, max_value=120, step=1, key="p_age",
+                    help="Whole years, 1 to 120.")
+    sb.radio("Sex", ["female", "male"], format_func=str.capitalize, key="p_sex",
+             horizontal=True)
+    sb.selectbox("Diet", list(planner.DIET_ORDER), format_func=DIET_LABELS.get, key="p_diet")
+    can_be_pregnant = state.can_be_pregnant()
+    if can_be_pregnant:
+        c1, c2 = sb.columns(2)
+        c1.checkbox("Pregnant", key="p_pregnant")
+        c2.checkbox("Breastfeeding", key="p_lactating")
+    sb.multiselect("Medicines and health conditions", list(CONDITION_LABELS),
+                   format_func=CONDITION_LABELS.get, key="p_conditions",
+                   placeholder="None", help="They change how much B12 you absorb.")
+    if state.ACID_REDUCERS & set(ss["p_conditions"]):
+        sb.number_input("Years you have taken the acid reducer", min_value=0.0,
+                        max_value=100.0, step=0.5, key="p_acid_years",
+                        placeholder="Not sure", format="%g",
+                        help="From 2 years on, the risk of low B12 is higher (Lam 2013, "
+                             "JAMA): worth a blood test.")
+    sb.checkbox("I have numbness, tingling, balance or memory problems", key=state.NEURO)
+    sb.selectbox("Recommendation to compare with", list(planner.AUTHORITIES),
+                 format_func=lambda a: planner.AUTHORITY_NAMES.get(a, a), key="p_authority",
+                 help="Whose recommended intake is your target. US NASEM (IOM) is the "
+                      "default; the results also show every authority side by side.")
+    with sb.expander("Your body's B12 store"):
+        st.number_input(
+            "Years on a diet without a reliable B12 source", min_value=0.0, max_value=100.0,
+            step=0.5, key=state.YEARS_NO_B12, format="%g",
+            help="Years without fortified foods, supplements or (for vegans) animal foods "
+                 "before now. Used to estimate your store.")
+        estimate = planner.initial_store_estimate(
+            ss["p_diet"], min(max(float(ss[state.YEARS_NO_B12] or 0.0), 0.0), 100.0),
+            tuple(ss["p_conditions"]),
+            bool(ss["p_pregnant"]) and can_be_pregnant)
+        st.checkbox("Set the starting store myself", key=state.STORE_MANUAL)
+        if not ss[state.STORE_MANUAL]:
+            ss[state.STORE] = round(float(estimate["store_ug"]), -1)
+        st.number_input(
+            "B12 stored in your body at the start (µg)", min_value=0.0, max_value=50_000.0,
+            step=100.0, key=state.STORE, disabled=not ss[state.STORE_MANUAL],
+            help="Estimated from your answers; tick the box above to type your own. Used "
+                 "only for the body-store outlook.")
+        if not ss[state.STORE_MANUAL]:
+            st.caption(f"Estimate: {estimate['basis']}.")
+    sb.divider()
+    sb.caption(NOT_MEDICAL_ADVICE)
+    try:
+        return state.profile_from_widgets()
+    except planner.InputError as exc:
+        sb.error(f"Please check your profile: {exc}")
+        return None
