@@ -8,6 +8,9 @@ USDA   ?= ../shared/usda
 PORT   ?= 8501
 # Only this machine can reach the app. To serve it to others on purpose: make run HOST=0.0.0.0
 HOST   ?= 127.0.0.1
+# pytest-xdist workers for `make test` (one per core of the 2-core CI machine; whole test
+# files go to one worker, so a module's server or browser is started once).
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench data clean
 
@@ -22,7 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -117,7 +117,7 @@ def test_hostile_search_text_is_harmless(app, query):
 
 def test_absurd_numbers_in_widgets_end_readably(app, foods):
     """Out-of-range numbers (which the browser refuses) never crash the app or lose rows."""
-    from planner.plan import validate_plan
+    from planner import validate_plan
 
     load(app, "vegan")
     n = len(plan(app))

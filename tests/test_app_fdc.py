@@ -45,7 +45,7 @@ def test_fdc_search_and_save(app, monkeypatch):
         run(app)
         assert "from FoodData Central" in texts(app.success)
         assert app.session_state["food_choice"] == fid
-        from planner.userfoods import read_user_foods
+        from planner import read_user_foods
 
         assert fid in set(read_user_foods()[0]["food_id"])
         app.button(key="add_food").click()  # and it goes into the plan like any food

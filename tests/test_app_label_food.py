@@ -39,7 +39,7 @@ def test_custom_food_from_a_label_in_ug(app):
     assert app.session_state["add_mode"] == "food"  # back to the food form, food selected
     fid = app.session_state["food_choice"]
     assert fid.startswith("user:")
-    from planner.userfoods import read_user_foods
+    from planner import read_user_foods
 
     saved, portions = read_user_foods()
     assert saved.set_index("food_id").loc[fid, "b12_ug"] == pytest.approx(0.38)
@@ -101,7 +101,7 @@ def test_custom_food_from_percent_dv_asks_which_dv(app, dv, expected_ug):
     app.selectbox(key="lbl_diet").set_value("vegetarian")
     app.button(key="lbl_save").click()
     run(app)
-    from planner.userfoods import read_user_foods
+    from planner import read_user_foods
 
     saved, _ = read_user_foods()
     assert saved["b12_ug"].iloc[0] == pytest.approx(expected_ug)
@@ -122,7 +122,7 @@ def test_custom_food_with_formula_name_is_stored_as_text(app):
     app.text_input(key="lbl_name").input("=1+2")
     app.button(key="lbl_save").click()
     run(app)
-    from planner.userfoods import read_user_foods
+    from planner import read_user_foods
 
     saved, _ = read_user_foods()
     assert saved["description"].tolist() == ["=1+2"]

@@ -96,9 +96,7 @@ def test_clinician_managed_conditions_never_show_a_green_box(app, condition):
 
 
 def test_app_verdict_equals_the_library_and_cli(app, foods):
-    from planner.evaluate import evaluate
-    from planner.profile import Profile
-    from planner.verdicts import Verdict
+    from planner import Profile, Verdict, evaluate
 
     load(app, "vegan")
     app.selectbox(key="p_authority").set_value("EFSA")

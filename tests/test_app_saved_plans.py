@@ -61,7 +61,7 @@ def test_a_new_session_restores_the_profile(app):
 
 
 def test_a_damaged_saved_profile_warns_and_uses_the_defaults():
-    from planner.saved_plans import profile_path
+    from planner.io.saved_plans import profile_path
 
     profile_path().parent.mkdir(parents=True, exist_ok=True)
     profile_path().write_text('{"profile": {"age": 30, "diet": "carnivore"}}')
@@ -71,7 +71,7 @@ def test_a_damaged_saved_profile_warns_and_uses_the_defaults():
 
 
 def test_a_damaged_saved_plan_warns_and_starts_empty():
-    from planner.saved_plans import plans_dir
+    from planner import plans_dir
 
     plans_dir().mkdir(parents=True)
     (plans_dir() / "current.csv").write_bytes(b"day,meal,food_id,grams\n1,lunch,nope,abc\n")
@@ -100,7 +100,7 @@ def test_a_failed_save_warns_once_and_keeps_the_plan(monkeypatch, tmp_path):
 
 
 def test_save_as_open_and_delete(app):
-    from planner.saved_plans import list_saved_plans
+    from planner import list_saved_plans
 
     load(app, "vegan")
     vegan = plan(app).copy()
@@ -136,9 +136,7 @@ def test_save_as_open_and_delete(app):
 def test_download_button_and_its_bytes(app, foods):
     load(app, "vegan")
     assert app.get("download_button")
-    from planner.evaluate import evaluate
-    from planner.plan_csv import plan_from_csv, plan_to_csv
-    from planner.profile import Profile
+    from planner import Profile, evaluate, plan_from_csv, plan_to_csv
 
     p = plan(app)
     ev = evaluate(p, Profile(age=30, sex="female", diet="vegan"), foods, days=7)

@@ -136,8 +136,7 @@ def upload(at: AppTest, name: str, data: bytes, mime: str = "text/csv") -> AppTe
 
 
 def test_upload_a_good_csv(app, foods):
-    from planner.examples import load_example
-    from planner.plan_csv import plan_to_csv
+    from planner import load_example, plan_to_csv
 
     good = plan_to_csv(load_example("older_adult", foods)).encode()
     upload(app, "my-week.csv", good)

@@ -25,8 +25,7 @@ pytestmark = pytest.mark.usefixtures("fresh_app_state")
 # -- suggestions --------------------------------------------------------------------------------
 def _suggestion_for(at: AppTest, foods):
     """What planner.suggest says about the app's current plan and profile."""
-    from planner.profile import Profile
-    from planner.suggest import suggest
+    from planner import Profile, suggest
 
     ss = at.session_state
     profile = Profile(age=int(ss["p_age"]), sex=ss["p_sex"], diet=ss["p_diet"],

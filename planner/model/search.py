@@ -84,7 +84,9 @@ class SearchIndex:
         self.second_segment_word = np.array(second_words, dtype=object)
         segments = desc.str.split(",")
         self.first_segment = segments.str[0].str.strip().to_numpy(dtype=object)
-        self.second_segment = segments.str[1].fillna("").str.strip().to_numpy(dtype=object)
+        second = segments.str[1]  # NaN (float) where a name has no comma
+        self.second_segment = second.where(second.notna(), "").astype(str).str.strip() \
+            .to_numpy(dtype=object)
         self.generic = generic
         self.n_commas = desc.str.count(",").to_numpy(dtype=float)
         self.length = desc.str.len().to_numpy(dtype=float)
