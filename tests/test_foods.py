@@ -123,7 +123,9 @@ def test_missing_file_names_it(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"not gzip at all", gzip.compress(b"food_id,source\nx,y\n"), gzip.compress(b"\xff\xfe\x00")],
+    [b"not gzip at all", gzip.compress(b"food_id,source\nx,y\n", mtime=0),
+     gzip.compress(b"\xff\xfe\x00", mtime=0)],
+    ids=["not gzip", "gzip with missing columns", "gzip of bytes that are not text"],
 )
 def test_corrupt_file_names_it(tmp_path, content):
     bad = tmp_path / "foods.csv.gz"
