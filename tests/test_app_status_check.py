@@ -7,10 +7,10 @@ import datetime as dt
 import json
 
 import pytest
+from apptest_helpers import load, new_session, run, texts  # noqa: E402
 
 import planner
 from planner.cli import main as cli_main
-from apptest_helpers import load, new_session, run, texts  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("fresh_app_state")
 
