@@ -99,11 +99,16 @@ def _entry_form() -> None:
         st.date_input("Date of the test", key="lab_date", max_value=dt.date.today(),
                       format="YYYY-MM-DD")
         for marker, label, units, help_text in LAB_FIELDS:
+            if len(units) == 1:  # one unit: named in the label (no disabled box to read)
+                st.number_input(f"{label}, {units[0]}", key=_value_key(marker), value=None,
+                                step=None, format="%g", placeholder="Not measured",
+                                help=help_text)
+                continue
             c1, c2 = st.columns([2, 1])
             c1.number_input(label, key=_value_key(marker), value=None, step=None,
                             format="%g", placeholder="Not measured", help=help_text)
             c2.selectbox(f"Unit of {label.split(' (')[0].lower()}", units,
-                         key=_unit_key(marker), disabled=len(units) == 1)
+                         key=_unit_key(marker))
         st.form_submit_button("Save this result", type="primary", on_click=_save_entered)
 
 
