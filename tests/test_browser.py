@@ -497,7 +497,7 @@ def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
 
     # a blood result in pg/mL
     section = page.get_by_test_id("stForm")
-    choose(page, "Unit of total", "pg/mL", section)
+    choose(page, "Unit (total B12)", "pg/mL", section)
     value = section.get_by_role("spinbutton", name="Total (serum) B12")
     value.fill("120")
     section.get_by_role("button", name="Save this result").click()

@@ -35,6 +35,7 @@ CATEGORY_WORDS = {
     "indeterminate": "Indeterminate (not clear either way)",
     "deficiency_unlikely": "Deficiency unlikely",
 }
+UNIT_WORDS = {"total_b12": "total B12", "mma": "MMA"}
 FORM = "labs_form"
 DELETE_CHOICE = "lab_delete_choice"
 
@@ -107,22 +108,18 @@ def _entry_form() -> None:
             c1, c2 = st.columns([2, 1])
             c1.number_input(label, key=_value_key(marker), value=None, step=None,
                             format="%g", placeholder="Not measured", help=help_text)
-            c2.selectbox(f"Unit of {label.split(' (')[0].lower()}", units,
-                         key=_unit_key(marker))
+            c2.selectbox(f"Unit ({UNIT_WORDS[marker]})", units, key=_unit_key(marker))
         st.form_submit_button("Save this result", type="primary", on_click=_save_entered)
 
 
 def _findings(labs: planner.LabInterpretation) -> None:
+    """Each marker on its band, with the band's range and the guideline behind it (a list:
+    it fits a phone, unlike a wide table)."""
     f = labs.findings
-    show = pd.DataFrame({
-        "Marker": f["label"],
-        "Result": [f"{v:g} {u}" for v, u in zip(f["value"], f["unit"], strict=True)],
-        "Band": f["band_label"],
-        "Band range": f["range"],
-        "Guideline": f["guideline"],
-        "Source": f["source"],
-    })
-    st.dataframe(show, hide_index=True, width="stretch")
+    for r in f.itertuples(index=False):
+        st.markdown(f"- **{as_text(r.label)}** {r.value:g} {as_text(r.unit)}: "
+                    f"**{as_text(r.band_label)}** (band {as_text(r.range)}; "
+                    f"{as_text(r.guideline)} {as_text(r.source)})")
 
 
 def _history(results: list[dict[str, Any]]) -> None:
@@ -164,9 +161,10 @@ def _delete_panel(results: list[dict[str, Any]]) -> None:
 def status_check(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
                  profile: planner.Profile | None, foods: planner.FoodTable) -> None:
     st.subheader("Blood test and symptoms")
-    st.caption("Your B12 blood results read by NICE NG239 (2024) and your symptoms (left). "
-               "The categories are the guideline's bands, for a conversation with a doctor, "
-               "not a diagnosis; the laboratory's own reference range comes first.")
+    st.caption("Your B12 blood results read by NICE NG239 (2024), and your symptoms (from "
+               "the sidebar). The categories are the guideline's bands, for a conversation "
+               "with a doctor, not a diagnosis; the laboratory's own reference range comes "
+               "first.")
     state.show_notices("labs")
     if profile is not None and profile.symptoms:
         # what they mean is said once, in the verdict above; here only what was chosen
