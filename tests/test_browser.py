@@ -297,7 +297,8 @@ def test_a_persons_session(page, server, tmp_path, foods):
 
     # download the plan and check the bytes
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+        # (two download buttons since issue 15: the plan's CSV and the PDF report)
+        page.get_by_role("button", name="Download the plan (CSV)").click()
     download = info.value
     data = Path(download.path()).read_bytes()
     assert download.suggested_filename == "b12-plan.csv"
@@ -491,7 +492,8 @@ def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
     page.get_by_role("option",
                      name="Numbness, e.g. in the hands or feet (nerve sign: see a doctor)").click()
     page.keyboard.press("Escape")
-    expect(metric(page, "Status")).to_have_text("Needs a clinician")
+    settled(page)  # the rerun evaluates, suggests and writes the PDF: wait for it
+    expect(metric(page, "Status")).to_have_text("Needs a clinician", timeout=TIMEOUT_MS)
     expect(page.get_by_text("Needs a clinician.", exact=True)).to_be_visible()
     expect(page.get_by_text("nerve damage can become permanent").first).to_be_visible()
 
@@ -501,7 +503,8 @@ def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
     value = section.get_by_role("spinbutton", name="Total (serum) B12")
     value.fill("120")
     section.get_by_role("button", name="Save this result").click()
-    expect(page.get_by_text("by NICE NG239 (2024): Deficiency likely")).to_be_visible()
+    expect(page.get_by_text("by NICE NG239 (2024): Deficiency likely")).to_be_visible(
+        timeout=TIMEOUT_MS)
     expect(page.get_by_text("Saved 1 result(s) of")).to_be_visible()
     accessible(page, "the blood test and symptoms section")
     shot(page, tmp_path / "status-check-1400.png")
