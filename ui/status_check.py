@@ -165,6 +165,7 @@ def status_check(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
                "the sidebar). The categories are the guideline's bands, for a conversation "
                "with a doctor, not a diagnosis; the laboratory's own reference range comes "
                "first.")
+    results = state.lab_results()  # first: a damaged file's notice is shown just below
     state.show_notices("labs")
     if profile is not None and profile.symptoms:
         # what they mean is said once, in the verdict above; here only what was chosen
@@ -173,7 +174,7 @@ def status_check(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
     left, right = st.columns([2, 3], gap="large")
     with left:
         _entry_form()
-    results = state.lab_results()
+    results = state.lab_results()  # after a save or delete in this run's callbacks
     with right:
         if not results:
             st.caption("No blood results saved yet.")
