@@ -7,6 +7,7 @@ a call into the public face of ``planner``. Run with ``make run`` (or
 
 Layout: the sidebar says who the plan is for; the main page starts a week (example,
 empty or uploaded CSV), shows the verdict at a glance, the charts and the flags, the
+blood tests and symptoms (with the PDF report), the
 suggestions, then the plan editor with the ways to add foods and supplements.
 """
 
@@ -26,6 +27,7 @@ from ui.editor import apply_editor_changes, plan_editor  # noqa: E402
 from ui.results import evaluate_plan, results  # noqa: E402
 from ui.sidebar import sidebar_profile  # noqa: E402
 from ui.start import start_panel  # noqa: E402
+from ui.status_check import status_check  # noqa: E402
 from ui.suggestions import suggestions_panel  # noqa: E402
 from ui.text import as_text  # noqa: E402
 
@@ -61,6 +63,8 @@ def main() -> None:
         with st.container():
             evaluation = evaluate_plan(plan, profile, foods)
             results(plan, evaluation, profile)
+        with st.container():
+            status_check(plan, evaluation, profile, foods)
         with st.container():
             suggestions_panel(plan, profile, foods)
         plan_editor(plan, evaluation, foods)

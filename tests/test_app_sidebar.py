@@ -77,9 +77,12 @@ def test_acid_reducer_is_judged_by_years_of_use(app):
 
 
 def test_neurological_symptoms_send_to_a_doctor(app):
-    app.checkbox(key="p_neuro").check()
+    # issue 15: the symptoms question replaced the one "numbness, tingling…" tick box
+    assert app.multiselect(key="p_symptoms").value == []
+    app.multiselect(key="p_symptoms").set_value(["balance_problems"])
     run(app)
-    assert "See a doctor soon" in texts(app.error)
+    assert "See a doctor." in texts(app.error)
+    assert "do not wait to see whether diet changes help" in texts(app.error)
 
 
 def test_authority_in_force_and_side_by_side_table(app):

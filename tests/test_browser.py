@@ -297,7 +297,8 @@ def test_a_persons_session(page, server, tmp_path, foods):
 
     # download the plan and check the bytes
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+        # (two download buttons since issue 15: the plan's CSV and the PDF report)
+        page.get_by_role("button", name="Download the plan (CSV)").click()
     download = info.value
     data = Path(download.path()).read_bytes()
     assert download.suggested_filename == "b12-plan.csv"
@@ -465,3 +466,71 @@ def test_a_phone_and_a_wide_screen(browser, server, tmp_path):
     wide.close()
     keep_screens(tmp_path / "phone-omnivore-week.png", tmp_path / "phone-profile.png",
                  tmp_path / "desktop-with-supplement.png")
+
+
+def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
+    """Issue 15: a symptom and a blood result give the needs_clinician verdict and the
+    category by NICE NG239; the PDF report downloads (1–2 pages naming the guideline); the
+    section is accessible (axe-core) at 1400 px and at phone width.
+
+    Last in the module: it leaves a symptom and a blood result in the shared user folder.
+    """
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    wide = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = wide.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server)
+    load_example(page, "Example: Omnivore week")
+    expect(metric(page, "Status")).to_have_text("Meets the goal")
+
+    # a symptom, from the sidebar's list (the nerve signs are marked)
+    sidebar = page.get_by_test_id("stSidebar")
+    settled(page)
+    sidebar.get_by_test_id("stMultiSelect").filter(has_text="Symptoms you have now").click()
+    page.get_by_role("option",
+                     name="Numbness, e.g. in the hands or feet (nerve sign: see a doctor)").click()
+    page.keyboard.press("Escape")
+    settled(page)  # the rerun evaluates, suggests and writes the PDF: wait for it
+    expect(metric(page, "Status")).to_have_text("Needs a clinician", timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Needs a clinician.", exact=True)).to_be_visible()
+    expect(page.get_by_text("nerve damage can become permanent").first).to_be_visible()
+
+    # a blood result in pg/mL
+    section = page.get_by_test_id("stForm")
+    choose(page, "Unit (total B12)", "pg/mL", section)
+    value = section.get_by_role("spinbutton", name="Total (serum) B12")
+    value.fill("120")
+    section.get_by_role("button", name="Save this result").click()
+    expect(page.get_by_text("by NICE NG239 (2024): Deficiency likely")).to_be_visible(
+        timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Saved 1 result(s) of")).to_be_visible()
+    accessible(page, "the blood test and symptoms section")
+    shot(page, tmp_path / "status-check-1400.png")
+
+    # the report
+    button = page.get_by_role("button", name="Download report (PDF)")
+    expect(button).to_be_visible()
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "b12-report.pdf"
+    reader = PdfReader(download.path())
+    assert 1 <= len(reader.pages) <= 2
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "NICE NG239" in text
+    assert "not medical advice" in text.lower()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    wide.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = phone.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    open_app(page, server)  # a new session: the symptom and the result come back
+    expect(page.get_by_text("by NICE NG239 (2024): Deficiency likely")).to_be_visible()
+    expect(page.get_by_text("Needs a clinician.", exact=True)).to_be_visible()
+    accessible(page, "the status check at phone width")
+    phone_shot(page, tmp_path / "status-check-phone.png")
+    phone.close()
+    keep_screens(tmp_path / "status-check-1400.png", tmp_path / "status-check-phone.png")

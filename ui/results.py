@@ -14,6 +14,8 @@ from ui.charts import charts_section
 from ui.store_outlook import stores_section
 from ui.text import TONE_COLOURS, as_text, fmt_ug, guarded
 
+OLDER_AGE_YEARS = 60  # over 60 the risk-factor question matters (issue 15)
+
 
 def evaluate_plan(plan: pd.DataFrame, profile: planner.Profile | None,
                   foods: planner.FoodTable) -> planner.Evaluation | None:
@@ -57,6 +59,18 @@ def verdict_box(summary: Any) -> None:
         st.error(text, icon=":material/stethoscope:")
     else:
         st.error(text)
+
+
+def ask_risk_factors(profile: planner.Profile, unasked: list[str]) -> None:
+    """A short prompt to answer the risk-factor question, when NICE NG239's risk factors
+    are still unasked and the person has symptoms or is over 60 (then they change the
+    advice)."""
+    if not unasked or not (profile.symptoms or (profile.age or 0) > OLDER_AGE_YEARS):
+        return
+    st.info("**Please answer “Other risk factors for low B12” in the sidebar** (or choose "
+            "“None of these”): with symptoms or over 60, they change whether a blood test "
+            f"is advised. Not asked yet: {len(unasked)} of NICE NG239's risk factors.",
+            icon=":material/help:")
 
 
 def span_section(plan: pd.DataFrame, summary: Any) -> None:
@@ -143,16 +157,15 @@ def _metrics(evaluation: planner.Evaluation) -> None:
 def results(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
             profile: planner.Profile | None) -> None:
     st.subheader("2 · Your B12 at a glance")
-    if st.session_state.get(state.NEURO):
-        st.error(
-            "**Numbness, tingling, balance or memory problems can be signs of B12 "
-            "deficiency.** See a doctor soon and ask for a B12 test (serum B12 with MMA or "
-            "homocysteine). Do not wait to see whether a diet change helps: nerve damage can "
-            "become permanent."
-        )
     if profile is None:
         st.info("Fix your profile in the sidebar to see results.")
         return
+    if evaluation is None:  # no verdict box yet: symptoms that need a doctor are said here
+        symptom_check = profile.symptom_assessment
+        if symptom_check.needs_clinician:
+            st.error("**See a doctor.** " + " ".join(symptom_check.messages),
+                     icon=":material/stethoscope:")
+        ask_risk_factors(profile, planner.unasked_risk_factors(profile))
     if len(plan) == 0:
         st.info("Your plan is empty. Load an example above, import a CSV, or add foods "
                 "and supplements below (section 4).")
@@ -163,6 +176,7 @@ def results(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
     rec = evaluation.recommendation
     # The verdict first: on a phone it is what a person reads before the numbers.
     verdict_box(s)
+    ask_risk_factors(profile, s["risk_factors_unasked"])
     _metrics(evaluation)
     span_section(plan, s)
     st.caption(

@@ -33,7 +33,22 @@ def sidebar_profile() -> planner.Profile | None:
                         placeholder="Not sure", format="%g",
                         help="From 2 years on, the risk of low B12 is higher (Lam 2013, "
                              "JAMA): worth a blood test.")
-    sb.checkbox("I have numbness, tingling, balance or memory problems", key=state.NEURO)
+    symptoms = planner.load_symptoms()
+    symptom_words = {k: f"{label} (nerve sign: see a doctor)" if neuro else label
+                     for k, label, neuro in zip(symptoms["key"], symptoms["label"],
+                                                symptoms["neurological"], strict=True)}
+    sb.multiselect("Symptoms you have now", list(symptom_words), format_func=symptom_words.get,
+                   key=state.PROFILE_WIDGETS["symptoms"], placeholder="None",
+                   help="Signs that B12 may be low (NHS, NICE NG239). Those marked “nerve "
+                        "sign” need a doctor soon, whatever your diet.")
+    risks = planner.load_risk_factors()
+    risk_words = dict(zip(risks["key"], risks["label"], strict=True))
+    risk_words[state.RISK_NONE] = "None of these"
+    sb.multiselect("Other risk factors for low B12", state.risk_factor_options(),
+                   format_func=risk_words.get, key=state.PROFILE_WIDGETS["risk_factors"],
+                   on_change=state.tidy_risk_factors, placeholder="Not answered yet",
+                   help="From NICE NG239's list. Medicines and conditions chosen above "
+                        "count too. Choose “None of these” if none applies.")
     sb.selectbox("Recommendation to compare with", list(planner.AUTHORITIES),
                  format_func=lambda a: planner.AUTHORITY_NAMES.get(a, a), key="p_authority",
                  help="Whose recommended intake is your target. US NASEM (IOM) is the "

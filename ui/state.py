@@ -13,6 +13,8 @@ and a new session starts from it, so a restart or a crash loses nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 from typing import Any
 
@@ -52,13 +54,20 @@ PROFILE_WIDGETS = {
     "conditions": "p_conditions",
     "authority": "p_authority",
     "acid_reducer_years": "p_acid_years",
+    "symptoms": "p_symptoms",
+    "risk_factors": "p_risk_factors",
 }
-NEURO = "p_neuro"
+#: The risk-factor question's answer "none of these" (an option of its multiselect):
+#: the question is answered (``Profile.risk_factors == ()``), unlike no answer (None).
+RISK_NONE = "none_of_these"
+LAB_RESULTS = "lab_results"        # dated blood-test results (list of dicts), saved
+LAB_SAVE_FAILED = "lab_save_failed"
 YEARS_NO_B12 = "p_years_no_b12"
 STORE_MANUAL = "p_store_manual"
 STORE = "p_store"
 
 DEFAULT_STORE_UG = planner.DEFAULT_INITIAL_STORE_UG
+REPORT_YEARS = 10  # the store outlook in the report, as in the app
 ACID_REDUCERS = frozenset({"ppi", "h2_blocker"})
 
 PROFILE_DEFAULTS: dict[str, Any] = {
@@ -68,7 +77,8 @@ PROFILE_DEFAULTS: dict[str, Any] = {
     "p_pregnant": False,
     "p_lactating": False,
     "p_conditions": [],
-    NEURO: False,
+    "p_symptoms": [],
+    "p_risk_factors": [],
     "p_authority": "NASEM",
     "p_acid_years": None,
     YEARS_NO_B12: 0.0,
@@ -103,14 +113,55 @@ def profile_fields() -> dict[str, Any]:
     ss = st.session_state
     fields = {f: ss.get(k) for f, k in PROFILE_WIDGETS.items()}
     fields["conditions"] = list(fields["conditions"] or [])
+    fields["symptoms"] = list(fields["symptoms"] or [])
+    fields["risk_factors"] = risk_factors_answer(fields["risk_factors"])
     return fields
+
+
+def risk_factors_answer(chosen: object) -> tuple[str, ...] | None:
+    """The risk-factor widget's value as ``Profile.risk_factors``: nothing chosen = not
+    asked (None); "none of these" alone = asked, none (``()``); else the keys chosen."""
+    keys = [k for k in list(chosen or []) if k != RISK_NONE]
+    if keys:
+        return tuple(keys)
+    return () if RISK_NONE in list(chosen or []) else None
+
+
+def risk_factors_widget(answer: tuple[str, ...] | None) -> list[str]:
+    """``Profile.risk_factors`` as the risk-factor widget's value (inverse of
+    :func:`risk_factors_answer`)."""
+    if answer is None:
+        return []
+    return list(answer) or [RISK_NONE]
+
+
+def risk_factor_options() -> list[str]:
+    """The risk-factor question's options: "none of these", then the vocabulary without
+    the conditions (asked in "Medicines and health conditions"; chosen there, they count)."""
+    vocab = planner.load_risk_factors()
+    return [RISK_NONE] + [k for k in vocab["key"] if k not in planner.CONDITIONS]
+
+
+def tidy_risk_factors() -> None:
+    """Callback of the risk-factor question: "none of these" and a risk factor exclude each
+    other; the one chosen last stays."""
+    ss = st.session_state
+    key = PROFILE_WIDGETS["risk_factors"]
+    chosen = list(ss.get(key) or [])
+    if RISK_NONE in chosen and len(chosen) > 1:
+        ss[key] = [RISK_NONE] if chosen[-1] == RISK_NONE else [
+            k for k in chosen if k != RISK_NONE]
 
 
 def set_profile_fields(fields: dict[str, Any]) -> None:
     """Set the widgets from profile fields (only those given)."""
     ss = st.session_state
     for field, value in fields.items():
-        ss[PROFILE_WIDGETS[field]] = list(value) if field == "conditions" else value
+        if field == "risk_factors":
+            value = risk_factors_widget(value)
+        elif field in ("conditions", "symptoms"):
+            value = list(value)
+        ss[PROFILE_WIDGETS[field]] = value
 
 
 def profile_from_widgets() -> planner.Profile:
@@ -126,6 +177,7 @@ def profile_from_widgets() -> planner.Profile:
         lactating=bool(f["lactating"]) and pregnant_ok,
         conditions=tuple(f["conditions"]), authority=f["authority"],
         acid_reducer_years=ss["p_acid_years"] if acid else None,
+        symptoms=tuple(f["symptoms"]), risk_factors=f["risk_factors"],
     )
 
 
@@ -135,6 +187,8 @@ def widgets_from_profile(profile: planner.Profile, store_ug: float) -> None:
         "age": min(max(round(profile.age or 1), 1), 120), "sex": profile.sex,
         "diet": profile.diet, "pregnant": profile.pregnant, "lactating": profile.lactating,
         "conditions": list(profile.conditions), "authority": profile.authority,
+        "acid_reducer_years": profile.acid_reducer_years,
+        "symptoms": list(profile.symptoms), "risk_factors": profile.risk_factors,
     })
     ss = st.session_state
     ss[STORE] = min(store_ug, 50_000.0)
@@ -182,8 +236,9 @@ def _evaluate(stamp: str, plan: pd.DataFrame, profile_key: str, days: int | None
 
 @st.cache_data(max_entries=32, show_spinner="Finding suggestions…")
 def _suggest(stamp: str, plan: pd.DataFrame, profile_key: str, days: int | None,
-             _profile: planner.Profile, _foods: planner.FoodTable) -> planner.Suggestion:
-    return planner.suggest(plan, _profile, _foods, days=days)
+             labs_key: str, _profile: planner.Profile, _foods: planner.FoodTable,
+             _labs: planner.LabInterpretation | None) -> planner.Suggestion:
+    return planner.suggest(plan, _profile, _foods, labs=_labs, days=days)
 
 
 def evaluation_of(plan: pd.DataFrame, profile: planner.Profile,
@@ -195,9 +250,112 @@ def evaluation_of(plan: pd.DataFrame, profile: planner.Profile,
 
 def suggestions_for(plan: pd.DataFrame, profile: planner.Profile,
                     foods: planner.FoodTable) -> planner.Suggestion:
-    """The suggestions for this plan and person (the search takes ~0.5 s: cached)."""
+    """The suggestions for this plan and person (the search takes ~0.5 s: cached). When the
+    latest blood results say deficiency is likely, they are handed over, so the suggestions
+    give the treatment information first (issue 15)."""
+    labs = treatment_labs(profile)
     return _suggest(user_foods_stamp(), plan, repr(profile), evaluation_days(plan),
-                    profile, foods)
+                    labs_key(profile) if labs is not None else "", profile, foods, labs)
+
+
+# -- blood-test results ---------------------------------------------------------------------
+def lab_results() -> list[dict[str, Any]]:
+    """The dated blood-test results (oldest first), read from the user folder once per
+    session; a damaged file was moved aside by the library and is said once."""
+    ss = st.session_state
+    if LAB_RESULTS not in ss:
+        try:
+            ss[LAB_RESULTS] = list(planner.load_lab_results() or [])
+        except (planner.InputError, OSError) as exc:
+            ss[LAB_RESULTS] = []
+            notify("warning", f"{exc}\n\nStarting with no saved blood results.", "labs")
+    return ss[LAB_RESULTS]
+
+
+def set_lab_results(results: list[dict[str, Any]]) -> None:
+    """Check, save (atomically, in the user folder) and keep the results; raises
+    :class:`planner.InputError` naming the entry and field when one is bad (nothing is
+    changed then). A failed write keeps them in this session and says so."""
+    clean = planner.normalise_lab_results(results)
+    st.session_state[LAB_RESULTS] = clean
+    try:
+        planner.save_lab_results(clean)
+    except OSError as exc:
+        notify("warning", f"Your blood results could not be saved on this computer ({exc}); "
+                          "they are kept while this page is open.", "labs")
+        st.session_state[LAB_SAVE_FAILED] = True
+        return
+    st.session_state[LAB_SAVE_FAILED] = False
+
+
+def latest_lab_results() -> list[dict[str, Any]]:
+    """The results of the latest test date (one blood test), in the saved order."""
+    results = lab_results()
+    if not results:
+        return []
+    last = max(str(r["date"]) for r in results)
+    return [r for r in results if str(r["date"]) == last]
+
+
+def labs_key(profile: planner.Profile) -> str:
+    """What the latest interpretation depends on (cache key)."""
+    return repr((latest_lab_results(), repr(profile)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _interpret(key: str, values: tuple[tuple[str, float, str], ...],
+               _profile: planner.Profile) -> planner.LabInterpretation:
+    return planner.interpret_labs(**{m: (v, u) for m, v, u in values}, profile=_profile)
+
+
+def latest_labs(profile: planner.Profile | None) -> planner.LabInterpretation | None:
+    """:func:`planner.interpret_labs` of the latest test date's results for this person,
+    or None when there are none (raises :class:`planner.InputError` on a bad value)."""
+    latest = latest_lab_results()
+    if not latest or profile is None:
+        return None
+    values = tuple((str(r["marker"]), float(r["value"]), str(r["unit"])) for r in latest)
+    return _interpret(labs_key(profile), values, profile)
+
+
+def treatment_labs(profile: planner.Profile) -> planner.LabInterpretation | None:
+    """The latest interpretation when it says deficiency is likely (handed to
+    :func:`planner.suggest`), else None."""
+    try:
+        labs = latest_labs(profile)
+    except planner.InputError:
+        return None
+    return labs if labs is not None and labs.category == "deficiency_likely" else None
+
+
+@st.cache_data(max_entries=16, show_spinner="Writing the PDF report…")
+def _report_pdf(key: str, _kwargs: dict[str, Any]) -> bytes:
+    out = io.BytesIO()
+    planner.write_report(out, **_kwargs)
+    return out.getvalue()
+
+
+def report_pdf(plan: pd.DataFrame, evaluation: planner.Evaluation, profile: planner.Profile,
+               foods: planner.FoodTable) -> bytes:
+    """The PDF report of the current evaluation, profile, latest labs, symptoms,
+    suggestions and store outlook (the arguments the CLI ``report`` passes, plus this
+    person's store); cached per inputs, so a rerun does not rebuild it."""
+    try:
+        labs = latest_labs(profile)
+    except planner.InputError:
+        labs = None
+    suggestions = suggestions_for(plan, profile, foods)
+    start = float(st.session_state[STORE])
+    absorbed = float(evaluation.summary["absorbed_ug_per_day"])
+    stores = planner.project_stores(absorbed, int(REPORT_YEARS * planner.DAYS_PER_YEAR),
+                                    initial_store_ug=start, conditions=profile.conditions)
+    today = dt.date.today()
+    key = repr((user_foods_stamp(), plan.to_csv(index=False), repr(profile),
+                evaluation_days(plan), labs_key(profile), start, plan_words(), today))
+    return _report_pdf(key, {
+        "evaluation": evaluation, "profile": profile, "labs": labs,
+        "symptoms": profile.symptoms, "suggestions": suggestions, "stores": stores,
+        "plan_name": plan_words(), "created": today})
 
 
 # -- FoodData Central ----------------------------------------------------------------------------
