@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,34 @@ def clean_text(value: object) -> str:
     return text[:MAX_TEXT].rstrip()
 
 
+#: Each food table's descriptions as plan cells (:func:`clean_text`), worked out once per
+#: table: a year's plan would otherwise clean thousands of descriptions on every check.
+_CLEAN_DESCRIPTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _clean_descriptions(foods) -> pd.Series:
+    """``foods.df["description"]`` through :func:`clean_text`, cached per table."""
+    try:
+        return _CLEAN_DESCRIPTIONS[foods]
+    except (KeyError, TypeError):
+        pass
+    d = foods.df["description"]
+    cleaned = d.map({v: clean_text(v) for v in d.unique()})
+    try:
+        _CLEAN_DESCRIPTIONS[foods] = cleaned
+    except TypeError:  # not weak-referenceable: computed each time, still correct
+        pass
+    return cleaned
+
+
+def _any_bad_text(s: pd.Series, limit: int) -> bool:
+    """Whether a distinct value of ``s`` is over ``limit`` characters or holds a control
+    character (column-wise: plans repeat their words)."""
+    u = pd.Series(s.unique(), dtype="str")
+    return bool((u.str.len() > limit).any()
+                or u.str.contains(_CONTROL.pattern, regex=True).any())
+
+
 def raise_problems(problems: list[str], what: str = "The plan") -> None:
     """Raise one :class:`InputError` listing ``problems`` (if any)."""
     if not problems:
@@ -170,11 +199,9 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
         return None
     if (meal == "").any() or (fid == "").any():
         return None
-    if any(len(v) > MAX_ID or _CONTROL.search(v) for v in fid.unique()):
+    if _any_bad_text(fid, MAX_ID) or any(_any_bad_text(s, MAX_TEXT)
+                                         for s in (meal, desc, portion)):
         return None
-    for s in (meal, desc, portion):  # distinct values only: plans repeat their words
-        if any(len(v) > MAX_TEXT or _CONTROL.search(v) for v in s.unique()):
-            return None
     given = (time != "").to_numpy()
     default = meal.str.lower().map(DEFAULT_MEAL_TIMES)
     if default[~given].isna().any():
@@ -203,9 +230,8 @@ def _fast_path(src: pd.DataFrame, foods) -> pd.DataFrame | None:
     desc = desc.copy()
     blank = (desc == "").to_numpy()
     if foods is not None and (blank & food).any():
-        filled = foods.df["description"].reindex(fid[blank & food])
-        cleaned = {v: clean_text(v) for v in filled.unique()}  # plans repeat their foods
-        desc[blank & food] = filled.map(cleaned).to_numpy()
+        desc[blank & food] = _clean_descriptions(foods).reindex(
+            fid[blank & food]).to_numpy()
     if (blank & supp).any():
         desc[blank & supp] = ("B12 supplement (" + fid[blank & supp].str.slice(
             len(SUPPLEMENT_PREFIX)) + ")")
