@@ -161,5 +161,14 @@ def test_the_pdf_report_button(app):
     assert "once your plan has some meals" in texts(app.caption)
     load(app, "omnivore")
     enter(app, total_b12=(250.0, "pg/mL"))
+    assert not [b for b in app.get("download_button")
+                if b.proto.label == "Download report (PDF)"]  # not written on every rerun
+    prepare = [b for b in app.button if b.label == "Prepare the report (PDF)"]
+    assert len(prepare) == 1
+    prepare[0].click()
+    run(app)
     buttons = [b for b in app.get("download_button") if b.proto.label == "Download report (PDF)"]
     assert len(buttons) == 1
+    enter(app, total_b12=(400.0, "pg/mL"))  # an edit: the report must be prepared again
+    assert not [b for b in app.get("download_button")
+                if b.proto.label == "Download report (PDF)"]

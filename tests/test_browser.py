@@ -509,7 +509,9 @@ def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
     accessible(page, "the blood test and symptoms section")
     shot(page, tmp_path / "status-check-1400.png")
 
-    # the report
+    # the report: written when asked for, then downloaded
+    page.get_by_role("button", name="Prepare the report (PDF)").click()
+    settled(page)
     button = page.get_by_role("button", name="Download report (PDF)")
     expect(button).to_be_visible()
     with page.expect_download() as info:

@@ -335,27 +335,46 @@ def _report_pdf(key: str, _kwargs: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+#: The inputs of the report the person asked for (a PDF takes about a second to write, so
+#: it is written when asked for, not on every rerun after an edit).
+REPORT_ASKED = "report_asked_for"
+
+
+def _report_inputs(plan: pd.DataFrame, evaluation: planner.Evaluation,
+                   profile: planner.Profile, foods: planner.FoodTable
+                   ) -> tuple[str, dict[str, Any]]:
+    try:
+        labs = latest_labs(profile)
+    except planner.InputError:
+        labs = None
+    start = float(st.session_state[STORE])
+    today = dt.date.today()
+    key = repr((user_foods_stamp(), plan.to_csv(index=False), repr(profile),
+                evaluation_days(plan), labs_key(profile), start, plan_words(), today))
+    return key, {"evaluation": evaluation, "profile": profile, "labs": labs,
+                 "symptoms": profile.symptoms, "plan_name": plan_words(), "created": today,
+                 "start": start}
+
+
+def report_key(plan: pd.DataFrame, evaluation: planner.Evaluation, profile: planner.Profile,
+               foods: planner.FoodTable) -> str:
+    """What the report would be written from (changes with any edit)."""
+    return _report_inputs(plan, evaluation, profile, foods)[0]
+
+
 def report_pdf(plan: pd.DataFrame, evaluation: planner.Evaluation, profile: planner.Profile,
                foods: planner.FoodTable) -> bytes:
     """The PDF report of the current evaluation, profile, latest labs, symptoms,
     suggestions and store outlook (the arguments the CLI ``report`` passes, plus this
     person's store); cached per inputs, so a rerun does not rebuild it."""
-    try:
-        labs = latest_labs(profile)
-    except planner.InputError:
-        labs = None
-    suggestions = suggestions_for(plan, profile, foods)
-    start = float(st.session_state[STORE])
+    key, kw = _report_inputs(plan, evaluation, profile, foods)
+    start = kw.pop("start")
     absorbed = float(evaluation.summary["absorbed_ug_per_day"])
-    stores = planner.project_stores(absorbed, int(REPORT_YEARS * planner.DAYS_PER_YEAR),
-                                    initial_store_ug=start, conditions=profile.conditions)
-    today = dt.date.today()
-    key = repr((user_foods_stamp(), plan.to_csv(index=False), repr(profile),
-                evaluation_days(plan), labs_key(profile), start, plan_words(), today))
-    return _report_pdf(key, {
-        "evaluation": evaluation, "profile": profile, "labs": labs,
-        "symptoms": profile.symptoms, "suggestions": suggestions, "stores": stores,
-        "plan_name": plan_words(), "created": today})
+    kw["stores"] = planner.project_stores(
+        absorbed, int(REPORT_YEARS * planner.DAYS_PER_YEAR), initial_store_ug=start,
+        conditions=profile.conditions)
+    kw["suggestions"] = suggestions_for(plan, profile, foods)
+    return _report_pdf(key, kw)
 
 
 # -- FoodData Central ----------------------------------------------------------------------------

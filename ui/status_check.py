@@ -211,6 +211,14 @@ def _report_button(plan: pd.DataFrame, evaluation: planner.Evaluation | None,
     if profile is None or evaluation is None:
         st.caption("The PDF report is available once your plan has some meals.")
         return
+    ss = st.session_state
+    key = state.report_key(plan, evaluation, profile, foods)
+    if ss.get(state.REPORT_ASKED) != key:
+        st.button("Prepare the report (PDF)", key="report_prepare", icon=":material/description:",
+                  on_click=ss.__setitem__, args=(state.REPORT_ASKED, key),
+                  help="Writes one or two pages to take to a doctor from what is on this "
+                       "page now (about a second).")
+        return
     try:
         pdf = state.report_pdf(plan, evaluation, profile, foods)
     except (planner.InputError, ImportError) as exc:
