@@ -86,3 +86,16 @@ def app(fresh_app_state):
     from apptest_helpers import new_session
 
     return new_session()
+
+
+#: Test files that take longest, run first: ``make test`` hands whole files to its two
+#: workers (pytest-xdist ``--dist loadfile``) in collection order, so the long ones must not
+#: be left for the end, when one worker would run them while the other waits.
+SLOW_FILES_FIRST = ("test_browser.py", "test_build.py", "test_download.py",
+                    "test_dask_cluster.py", "test_app_status_check.py", "test_properties.py",
+                    "test_report.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable within a file
