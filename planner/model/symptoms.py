@@ -38,7 +38,7 @@ References
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -91,21 +91,21 @@ def _tags_ok(text: str) -> bool:
     return bool(re.fullmatch(r"(\[[^\[\]]+\]\s*)+", text.strip()))
 
 
-@lru_cache(maxsize=4)
-def _load_symptoms(path: str) -> pd.DataFrame:
-    df = read_text_csv(path, _SYMPTOM_COLUMNS)
-    for c in _SYMPTOM_COLUMNS:
+def _read_vocabulary(path: str, columns: list[str], what: str,
+                     check_row: Callable[[pd.Series], str | None]) -> pd.DataFrame:
+    """A vocabulary CSV with ``key``, ``label`` and ``source`` checked on every row, plus
+    ``check_row`` (a problem or None); every problem is listed in one DataFileError."""
+    df = read_text_csv(path, columns)
+    for c in columns:
         df[c] = df[c].astype(str).str.strip()
     problems = []
-    flags = []
     for i, r in df.iterrows():
         where = f"{path} line {int(i) + 2}"
         if not re.fullmatch(r"[a-z][a-z0-9_]*", r["key"]):
             problems.append(f"{where}: key {r['key']!r} must be lower_case_with_underscores")
-        flag = _as_bool(r["neurological"])
-        if flag is None:
-            problems.append(f"{where}: neurological must be yes or no")
-        flags.append(bool(flag))
+        extra = check_row(r)
+        if extra:
+            problems.append(f"{where}: {extra}")
         if not r["label"]:
             problems.append(f"{where}: label is empty")
         if not _tags_ok(r["source"]):
@@ -113,33 +113,27 @@ def _load_symptoms(path: str) -> pd.DataFrame:
     if df["key"].duplicated().any():
         problems.append(f"{path}: duplicate keys {sorted(set(df['key'][df['key'].duplicated()]))}")
     if problems:
-        raise DataFileError("Symptom vocabulary has problems:\n- " + "\n- ".join(problems))
-    df["neurological"] = pd.Series(flags, dtype=bool)
+        raise DataFileError(f"{what} has problems:\n- " + "\n- ".join(problems))
     return df.reset_index(drop=True)
+
+
+@lru_cache(maxsize=4)
+def _load_symptoms(path: str) -> pd.DataFrame:
+    df = _read_vocabulary(
+        path, _SYMPTOM_COLUMNS, "Symptom vocabulary",
+        lambda r: None if _as_bool(r["neurological"]) is not None
+        else "neurological must be yes or no")
+    df["neurological"] = pd.Series([bool(_as_bool(v)) for v in df["neurological"]],
+                                   dtype=bool)
+    return df
 
 
 @lru_cache(maxsize=4)
 def _load_risk_factors(path: str) -> pd.DataFrame:
-    df = read_text_csv(path, _RISK_COLUMNS)
-    for c in _RISK_COLUMNS:
-        df[c] = df[c].astype(str).str.strip()
-    problems = []
-    for i, r in df.iterrows():
-        where = f"{path} line {int(i) + 2}"
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", r["key"]):
-            problems.append(f"{where}: key {r['key']!r} must be lower_case_with_underscores")
-        if r["group"] not in RISK_GROUPS:
-            problems.append(f"{where}: group {r['group']!r} is not one of "
-                            f"{', '.join(RISK_GROUPS)}")
-        if not r["label"]:
-            problems.append(f"{where}: label is empty")
-        if not _tags_ok(r["source"]):
-            problems.append(f"{where}: source must be one or more [TAG]s")
-    if df["key"].duplicated().any():
-        problems.append(f"{path}: duplicate keys {sorted(set(df['key'][df['key'].duplicated()]))}")
-    if problems:
-        raise DataFileError("Risk-factor vocabulary has problems:\n- " + "\n- ".join(problems))
-    return df.reset_index(drop=True)
+    return _read_vocabulary(
+        path, _RISK_COLUMNS, "Risk-factor vocabulary",
+        lambda r: None if r["group"] in RISK_GROUPS
+        else f"group {r['group']!r} is not one of {', '.join(RISK_GROUPS)}")
 
 
 def load_symptoms(path: str | Path | None = None) -> pd.DataFrame:
