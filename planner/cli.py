@@ -562,12 +562,7 @@ def _add_report(sub: Any) -> None:
     r.add_argument("--days", type=_whole("--days"), default=None, help="days the plan covers")
     g = r.add_argument_group("blood tests (optional)")
     _add_lab_values(g)
-    g.add_argument("--kidney-disease", action="store_true",
-                   help="kidney disease (MMA and homocysteine rise)")
-    g.add_argument("--recent-b12", action="store_true",
-                   help="B12 supplements or injections shortly before the test")
-    g.add_argument("--oral-contraceptives", action="store_true",
-                   help="taking oral contraceptives (total B12 can read low)")
+    _add_lab_circumstances(g)
     r.add_argument("--no-suggestions", action="store_true",
                    help="leave the diet suggestions out (faster)")
     r.add_argument("--out", required=True, metavar="REPORT.pdf", help="where to write the PDF")
@@ -579,6 +574,16 @@ def _add_report(sub: Any) -> None:
 LAB_EXIT_CODES: dict[str, int] = {"deficiency_unlikely": EXIT_OK,
                                   "indeterminate": EXIT_NOT_OK,
                                   "deficiency_likely": EXIT_NOT_OK}
+
+
+def _add_lab_circumstances(g: Any) -> None:
+    """Flags that change how blood results read (``report`` and ``labs``)."""
+    g.add_argument("--kidney-disease", action="store_true",
+                   help="kidney disease (MMA and homocysteine rise)")
+    g.add_argument("--recent-b12", action="store_true",
+                   help="B12 supplements or injections shortly before the test")
+    g.add_argument("--oral-contraceptives", action="store_true",
+                   help="taking oral contraceptives (total B12 can read low)")
 
 
 def _add_lab_values(g: Any) -> None:
@@ -640,14 +645,9 @@ def _add_labs(sub: Any) -> None:
     c = r.add_argument_group("circumstances that change how results read")
     c.add_argument("--pregnant", action="store_true",
                    help="pregnant (total B12 falls; active B12 is preferred)")
-    c.add_argument("--kidney-disease", action="store_true",
-                   help="kidney disease (MMA and homocysteine rise)")
     c.add_argument("--nitrous-oxide", action="store_true",
                    help="nitrous oxide use (total and active B12 can look normal)")
-    c.add_argument("--recent-b12", action="store_true",
-                   help="B12 supplements or injections shortly before the test")
-    c.add_argument("--oral-contraceptives", action="store_true",
-                   help="taking oral contraceptives (total B12 can read low)")
+    _add_lab_circumstances(c)
     c.add_argument("--age", default=None,
                    help="age in years (NICE NG239 covers over-16s; younger: a caveat)")
     _add_format(r)
