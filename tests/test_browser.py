@@ -124,22 +124,23 @@ def choose(page, label: str, option: str, scope=None) -> None:
 
     Waits for the page to settle first: a rerun redraws the selectbox and closes it. A
     click may only give the page its focus back (after a download, say) without opening
-    the list, so it clicks again until the list shows, as a person would.
+    the list, or a late rerun may close it again, so it tries again, as a person would.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    settled(page)
     root = scope or page
     box = root.get_by_test_id("stSelectbox").filter(has_text=label).first
     wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):
+    for _ in range(4):  # a late rerun can also close the list between showing and clicking
+        settled(page)
         box.click()
         try:
             wanted.wait_for(state="visible", timeout=3_000)
-            break
+            wanted.click(timeout=3_000)
+            return
         except PlaywrightTimeout:
             continue
-    wanted.click()
+    raise AssertionError(f"could not choose {option!r} in the {label!r} list")
 
 
 def wait_idle(page) -> None:
