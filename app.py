@@ -53,7 +53,6 @@ def main() -> None:
             st.warning(as_text(msg))
     state.restore_plan(foods)
     profile = sidebar_profile()
-    state.persist_profile(profile)
     apply_editor_changes(foods)
     state.start_page_run()
     try:
@@ -71,6 +70,7 @@ def main() -> None:
         about_the_model()
     finally:
         state.mark_drawn()  # the add-food fragment redraws the page when the plan changes
+        state.save_changes(profile)  # after drawing: saving does not delay the results
 
 
 main()

@@ -45,6 +45,27 @@ def test_day_chart_has_meals_in_order_and_a_target_line(app):
     spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
     assert "absorbed" in spec["layer"][0]["encoding"]["y"]["title"]
 
+def test_every_chart_drawn_is_valid_vega_lite(app):
+    """The app skips the schema check at run time (ui.charts.chart_spec); here every spec
+    it draws, both measures, passes Vega-Lite's JSON schema."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from altair.vegalite.v6.schema.core import load_schema
+
+    schema = load_schema()
+    load(app, "vegan")
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    app.radio(key="chart_measure").set_value("absorbed_ug")
+    run(app)
+    specs += [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert len(specs) == 6  # day, split and store chart, twice
+    assert specs[0] != specs[3]  # the day chart changed with the measure
+    for spec in specs:
+        jsonschema.validate(spec, schema)
+    broken = dict(specs[0], mark=5)  # the check can fail
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
 def test_an_error_in_one_section_is_readable(app, monkeypatch):
 
     def broken(*args, **kwargs):

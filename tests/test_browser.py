@@ -144,9 +144,14 @@ def choose(page, label: str, option: str, scope=None) -> None:
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (no running indicator)."""
+    """Wait until Streamlit has finished the current run: its own run state on the app
+    element (the "Running…" indicator shows only after a delay, so its absence is not
+    enough), and no running indicator."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+        """() => document.querySelector('[data-testid="stApp"]')
+            ?.getAttribute('data-test-script-state') === 'notRunning'
+            && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=TIMEOUT_MS)
 
 
 def changed_after(page, label: str, old: str) -> None:

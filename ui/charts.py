@@ -2,6 +2,11 @@
 
 Each chart carries a text description (for screen readers, and as the chart's alt text)
 built from the same numbers as the bars.
+
+Charts are drawn from Vega-Lite specs cached per inputs (:func:`chart_spec`): a rerun that
+does not change a chart's numbers does not rebuild it, and the spec is not checked against
+the Vega-Lite schema on every run (that check alone took 40–50 ms a page run; the tests
+check every chart the app draws, ``tests/test_charts.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,23 @@ def readable(chart: Any, words: str) -> Any:
                        titleFontSize=12)
 
 
+#: The chart builders of :func:`chart_spec`: kind -> name in ``planner``.
+CHARTS = {"day": "day_chart", "split": "split_chart", "store": "store_chart"}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def chart_spec(kind: str, frame: pd.DataFrame, words: str, **options: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of chart ``kind`` (:data:`CHARTS`) of ``frame``, with its text
+    description ``words`` and readable labels; ``options`` go to the chart's builder."""
+    build = getattr(planner, CHARTS[kind])
+    return readable(build(frame, **options), words).to_dict(validate=False)
+
+
+def show_chart(kind: str, frame: pd.DataFrame, words: str, **options: Any) -> None:
+    """Draw chart ``kind`` of ``frame`` (see :func:`chart_spec`), as wide as its column."""
+    st.vega_lite_chart(chart_spec(kind, frame, words, **options), width="stretch")
+
+
 def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
     """The day chart in words: the amount per day against the target."""
     per_day = frame.groupby("day", sort=True)[measure].sum()
@@ -45,8 +67,8 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         target = s["target_intake_ug"] if measure == "ingested_ug" else s["target_absorbed_ug"]
         label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
         words = day_chart_words(frame, measure, target, label)
-        chart = planner.day_chart(frame, measure, target, label, days=s["days"])
-        st.altair_chart(readable(chart, words), width="stretch")
+        show_chart("day", frame, words, measure=measure, target_ug=target, target_label=label,
+                   days=s["days"])
         unknown = int(frame["unknown_items"].sum())
         note = "Meals are stacked in the order you eat them."
         if unknown:
@@ -64,7 +86,6 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         share = f"{fort / total:.0%}" if total > 0 else "—"
         words = (f"Per day: {fort:.2f} µg from fortified foods and supplements ({share}), "
                  f"{s['food_bound_ug_per_day']:.2f} µg naturally in food.")
-        split = planner.split_chart(planner.split_frame(plan, evaluation.items))
-        st.altair_chart(readable(split, "Bar chart. " + words), width="stretch")
+        show_chart("split", planner.split_frame(plan, evaluation.items), "Bar chart. " + words)
         st.caption(words + " Crystalline B12 (fortified, supplements) is absorbed even with "
                    "low stomach acid.")

@@ -35,6 +35,7 @@ PAGE_RERUN = "page_rerun"          # a fragment's callback asks for the whole pa
 NOTICES = "notices"                # [(kind, text, where)] shown once on the next run
 SPAN_OVERRIDE = "span_override"    # (plan span, days) the person chose to average over
 SPAN_INPUT = "span_days_input"
+PLAN_UNSAVED = "plan_unsaved"      # the section to warn in if saving the changed plan fails
 SAVE_FAILED = "save_failed"
 SAVED_PROFILE = "saved_profile"
 PROFILE_SAVE_FAILED = "profile_save_failed"
@@ -522,6 +523,25 @@ def persist_plan(plan: pd.DataFrame, where: str = "plan") -> None:
     ss[SAVE_FAILED] = False
 
 
+def save_changes(profile: planner.Profile | None) -> None:
+    """Save the changed plan and profile, at the end of a page run.
+
+    Saving (an atomic write flushed to disk, 20–50 ms) waits until the page has been drawn,
+    so that the results after an edit are not held up by it; the run's end is never
+    skipped (the app calls this in a ``finally``), so a change is on disk well under a
+    second after it was made. A failed plan save is said in the section that changed the
+    plan, so the page is drawn once more to show it.
+    """
+    ss = st.session_state
+    where = ss.pop(PLAN_UNSAVED, None)
+    if where is not None:
+        failed_before = bool(ss.get(SAVE_FAILED))
+        persist_plan(ss[PLAN], where)
+        if ss.get(SAVE_FAILED) and not failed_before:
+            st.rerun()  # the warning shows in its section
+    persist_profile(profile)
+
+
 def set_plan(new_plan: pd.DataFrame, foods: planner.FoodTable, what: str,
              replace: bool = False, name: str | None = None, where: str = "plan") -> bool:
     """Validate ``new_plan`` and make it the plan (and save it); on a problem keep the
@@ -547,7 +567,7 @@ def set_plan(new_plan: pd.DataFrame, foods: planner.FoodTable, what: str,
         ss[PLAN_EDITED] = True
     ss[PLAN] = valid
     ss[PLAN_VERSION] += 1
-    persist_plan(valid, where)
+    ss[PLAN_UNSAVED] = where  # saved when the page has been drawn (save_changes)
     return True
 
 
@@ -569,7 +589,7 @@ def undo() -> None:
     ss[PLAN_UNDO] = (plan_words(), ss[PLAN]) if len(ss[PLAN]) else None
     ss[PLAN], ss[PLAN_NAME], ss[PLAN_EDITED] = plan, name, False
     ss[PLAN_VERSION] += 1
-    persist_plan(plan, "start")
+    ss[PLAN_UNSAVED] = "start"
     notify("info", f"Restored the previous plan ({name}).", "start")
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 import planner
 from ui import state
-from ui.charts import readable
+from ui.charts import show_chart
 
 PROJECTION_YEARS = 10
 
@@ -34,8 +34,7 @@ def stores_section(evaluation: planner.Evaluation, profile: planner.Profile) -> 
         words = (f"Line chart of the body's B12 store over {PROJECTION_YEARS} years, from "
                  f"{start:,.0f} µg; it settles at {outlook.steady_state_ug:,.0f} µg "
                  f"({outlook.steady_zone}). Depleted (below 300 µg): {depleted}.")
-        chart = planner.store_chart(frame, planner.DEPLETION_THRESHOLD_UG)
-        st.altair_chart(readable(chart, words), width="stretch")
+        show_chart("store", frame, words, threshold_ug=planner.DEPLETION_THRESHOLD_UG)
     with right:
         st.metric("Where the store settles", f"{outlook.steady_state_ug:,.0f} µg",
                   delta=outlook.steady_zone, delta_arrow="off",
