@@ -26,7 +26,7 @@ from ui.about import about_the_model  # noqa: E402
 from ui.editor import apply_editor_changes, plan_editor  # noqa: E402
 from ui.results import evaluate_plan, results  # noqa: E402
 from ui.sidebar import sidebar_profile  # noqa: E402
-from ui.start import start_panel  # noqa: E402
+from ui.start import handle_upload, start_panel  # noqa: E402
 from ui.status_check import status_check  # noqa: E402
 from ui.suggestions import suggestions_panel  # noqa: E402
 from ui.text import as_text  # noqa: E402
@@ -52,16 +52,23 @@ def main() -> None:
         for msg in planner.user_food_messages():
             st.warning(as_text(msg))
     state.restore_plan(foods)
-    profile = sidebar_profile()
     apply_editor_changes(foods)
+    handle_upload(foods)
+    estimate = state.store_estimate()
+    profile, problem = state.read_profile()
     state.start_page_run()
+    # The results are drawn first, the sidebar and section 1 after them in the places kept
+    # for them: after an edit the browser shows the page's elements in the order they are
+    # sent, so the new verdict and numbers come before anything that did not change.
+    start_box = st.container()
     try:
-        with st.container():
-            start_panel(foods)
         plan = state.current_plan()
         with st.container():
             evaluation = evaluate_plan(plan, profile, foods)
             results(plan, evaluation, profile)
+        sidebar_profile(estimate, problem)
+        with start_box:
+            start_panel()
         with st.container():
             status_check(plan, evaluation, profile, foods)
         with st.container():

@@ -23,6 +23,7 @@ this package imports Streamlit. The layers below it (``docs/architecture.md``):
 from planner._version import __version__
 from planner.charts import (
     day_chart,
+    lab_chart,
     meal_frame,
     meal_order,
     split_chart,
@@ -270,6 +271,7 @@ __all__ = [
     "build_data",
     "compare_authorities",
     "day_chart",
+    "lab_chart",
     "days_to_depletion",
     "days_words",
     "delete_saved_plan",

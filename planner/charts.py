@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from planner.model.labs import BAND_LABELS
 from planner.model.stores import DAYS_PER_YEAR, DEPLETION_THRESHOLD_UG, REPLETE_STORE_UG
+from planner.palette import (
+    BAND_COLOURS,
+    BLUE,
+    GREY,
+    MEAL_COLOURS,
+    SPLIT_COLOURS,
+    TARGET_COLOUR,
+    ZONE_COLOURS,
+)
 from planner.schema import DEFAULT_MEAL_TIMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,15 +41,9 @@ MEASURES: dict[str, str] = {
 SPLIT_LABELS: tuple[str, str] = ("Fortified + supplements", "Naturally in food")
 #: Lowest healthy body store [µg]: :data:`planner.model.stores.DEPLETION_THRESHOLD_UG`.
 DEFAULT_THRESHOLD_UG = DEPLETION_THRESHOLD_UG
-#: Store zone colours (replete / low / depleted), as :data:`planner.model.stores.STORE_ZONES`.
-ZONE_COLOURS: dict[str, str] = {"replete": "#2ca02c", "low": "#ff7f0e", "depleted": "#d62728"}
 _CANONICAL_MEALS = tuple(DEFAULT_MEAL_TIMES)
-#: Meal colours (Okabe-Ito, readable with colour-blindness) in eating order; no red, so
-#: that no meal looks like the target line.
-MEAL_COLOURS: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#CC79A7",
-                                 "#F0E442", "#999999", "#000000")
-#: The target line and its label: dark red, 6.2:1 on white (WCAG AA for text).
-TARGET_COLOUR = "#b3001b"
+#: Gap between stacked bar parts: a white line, so that neighbouring colours never touch.
+_BAR_GAP = {"stroke": "white", "strokeWidth": 1}
 
 
 def meal_order(plan: pd.DataFrame) -> list[str]:
@@ -163,7 +167,7 @@ def day_chart(
     day_sort = [f"Day {d}" for d in range(1, n_days + 1)]
     meals = (data.sort_values("meal_rank")["meal"].drop_duplicates().tolist())
     data["B12 [µg]"] = data[measure].round(2)
-    bars = alt.Chart(data).mark_bar().encode(
+    bars = alt.Chart(data).mark_bar(**_BAR_GAP).encode(
         x=alt.X("Day:N", sort=day_sort, scale=alt.Scale(domain=day_sort), title=None,
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{measure}:Q", title=MEASURES[measure], stack="zero"),
@@ -231,12 +235,12 @@ def split_chart(frame: pd.DataFrame) -> alt.Chart:
     day_sort = [f"Day {d}" for d in sorted(set(data["day"].tolist()))]
     data["µg"] = data["ug"].round(2)
     data["Share"] = data["share"]
-    return alt.Chart(data).mark_bar().encode(
+    return alt.Chart(data).mark_bar(**_BAR_GAP).encode(
         x=alt.X("Day:N", sort=day_sort, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("ug:Q", title="B12 eaten [µg]", stack="zero"),
         color=alt.Color("source:N", sort=list(SPLIT_LABELS),
                         scale=alt.Scale(domain=list(SPLIT_LABELS),
-                                        range=["#1f77b4", "#ff7f0e"]),
+                                        range=list(SPLIT_COLOURS)),
                         title="Where it comes from",
                         legend=alt.Legend(orient="bottom", direction="vertical",
                                           labelLimit=0)),
@@ -312,10 +316,12 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
         y=alt.Y("lower_ug:Q"), y2="upper_ug:Q",
         color=alt.Color("zone:N", title="Store zone",
                         scale=alt.Scale(domain=list(ZONE_COLOURS),
-                                        range=list(ZONE_COLOURS.values()))),
+                                        range=list(ZONE_COLOURS.values())),
+                        # the bands are a faint tint; the legend's swatches are not
+                        legend=alt.Legend(symbolOpacity=1)),
         tooltip=[alt.Tooltip("zone:N", title="Zone")],
     )
-    line = alt.Chart(data).mark_line(strokeWidth=3, color="#1f77b4").encode(
+    line = alt.Chart(data).mark_line(strokeWidth=3, color=BLUE).encode(
         x=alt.X("years:Q", title="Years from the start of the plan"),
         y=alt.Y("store_ug:Q", title="B12 stored in the body [µg]",
                 scale=alt.Scale(domainMin=0)),
@@ -329,13 +335,40 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
         y="threshold:Q", tooltip=[alt.Tooltip("what:N", title="Line")]
     )
     label = alt.Chart(rule_df).mark_text(
-        align="left", dx=4, dy=-8, color="#d62728", fontWeight="bold"
+        align="left", dx=4, dy=-8, color=TARGET_COLOUR, fontWeight="bold"
     ).encode(y="threshold:Q", x=alt.value(0), text="what:N")
     return alt.layer(bands, line, rule, label).properties(height=280)
 
 
+def lab_chart(history: pd.DataFrame) -> alt.FacetChart:
+    """Blood-test results over time, one row per marker on its own axis (default unit);
+    each result's point in its band's colour (:data:`planner.palette.BAND_COLOURS`).
+
+    ``history`` is :func:`planner.model.labs.lab_history`'s table (``date``, ``label``,
+    ``value``, ``unit``, ``default_value``, ``band``, ``band_label``, ``guideline``).
+    """
+    import altair as alt
+
+    bands = [k for k in BAND_LABELS if k in set(history["band"])]
+    base = alt.Chart().encode(
+        x=alt.X("date:T", title="Date of the test"),
+        y=alt.Y("default_value:Q", title="Result (default unit)"),
+        detail="label:N",
+    )
+    line = base.mark_line(color=GREY)
+    points = base.mark_point(filled=True, size=70).encode(
+        color=alt.Color("band_label:N", title="Band",
+                        scale=alt.Scale(domain=[BAND_LABELS[k] for k in bands],
+                                        range=[BAND_COLOURS[k] for k in bands])),
+        tooltip=["date:T", "label:N", "value:Q", "unit:N", "band_label:N", "guideline:N"],
+    )
+    return alt.layer(line, points, data=history).properties(height=160).facet(
+        row=alt.Row("label:N", title=None)).resolve_scale(y="independent")
+
+
 __all__ = [
     "DEFAULT_THRESHOLD_UG",
+    "lab_chart",
     "MEASURES",
     "ZONE_COLOURS",
     "SPLIT_LABELS",

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import jsonschema
 import pytest
+from altair.vegalite.v6.schema.core import load_schema
 from apptest_helpers import load, new_session, run, texts  # noqa: E402
 
 import planner
@@ -76,6 +78,10 @@ def test_results_over_time_are_saved_charted_and_deleted(app):
     saved = planner.load_lab_results()
     assert [r["date"] for r in saved] == ["2026-01-10", "2026-04-10"]
     assert "2026-01-10 150 pg/mL (deficiency likely)" in texts(app.caption)  # chart words
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    lab = [s for s in specs if "facet" in s]
+    assert len(lab) == 1 and lab[0]["description"].startswith("Results over time")
+    jsonschema.validate(lab[0], load_schema())  # drawn without the run-time schema check
     # a new session reads them back
     again = new_session()
     assert "Latest test (2026-04-10)" in markdown(again)

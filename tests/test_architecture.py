@@ -26,7 +26,7 @@ NOT_THE_APP = {"planner", "tests", "benchmarks", "build", "dist", "data", "docs"
 
 #: Layer of each part of the package, lowest first, and what each may import.
 BASE = {"planner.errors", "planner.formats", "planner._paths", "planner._files", "planner.schema",
-        "planner._version"}
+        "planner._version", "planner.palette"}
 MAY_IMPORT: dict[str, set[str]] = {
     "base": {"base"},
     "model": {"base", "model"},

@@ -143,6 +143,29 @@ def choose(page, label: str, option: str, scope=None) -> None:
     raise AssertionError(f"could not choose {option!r} in the {label!r} list")
 
 
+def pick(page, label: str, option: str, scope=None) -> None:
+    """Add ``option`` to the multiselect labelled ``label`` and close its list; tried
+    again when a late rerun closed the list before the click landed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    root = scope or page
+    box = root.get_by_test_id("stMultiSelect").filter(has_text=label).first
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(4):
+        settled(page)
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=3_000)
+            wanted.click(timeout=3_000)
+        except PlaywrightTimeout:
+            continue
+        page.keyboard.press("Escape")
+        settled(page)
+        if option in box.inner_text():  # the chosen option shows as a tag in the box
+            return
+    raise AssertionError(f"could not add {option!r} in the {label!r} list")
+
+
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current run: its own run state on the app
     element (the "Running…" indicator shows only after a delay, so its absence is not
@@ -492,13 +515,9 @@ def test_blood_test_symptoms_and_the_report(browser, server, tmp_path):
     expect(metric(page, "Status")).to_have_text("Meets the goal")
 
     # a symptom, from the sidebar's list (the nerve signs are marked)
-    sidebar = page.get_by_test_id("stSidebar")
-    settled(page)
-    sidebar.get_by_test_id("stMultiSelect").filter(has_text="Symptoms you have now").click()
-    page.get_by_role("option",
-                     name="Numbness, e.g. in the hands or feet (nerve sign: see a doctor)").click()
-    page.keyboard.press("Escape")
-    settled(page)  # the rerun evaluates, suggests and writes the PDF: wait for it
+    pick(page, "Symptoms you have now",
+         "Numbness, e.g. in the hands or feet (nerve sign: see a doctor)",
+         page.get_by_test_id("stSidebar"))
     expect(metric(page, "Status")).to_have_text("Needs a clinician", timeout=TIMEOUT_MS)
     expect(page.get_by_text("Needs a clinician.", exact=True)).to_be_visible()
     expect(page.get_by_text("nerve damage can become permanent").first).to_be_visible()

@@ -160,3 +160,92 @@ def test_store_frame_rejects_garbage():
         charts.store_frame([1, 2, 3])
     with pytest.raises(ValueError):
         charts.store_frame(pd.DataFrame({"day": [0], "what": [1]}))
+
+
+def _lab_history() -> pd.DataFrame:
+    from planner.model.labs import lab_history
+
+    return lab_history([  # 120 pmol/L = 163 ng/L: deficiency likely (NICE NG239 < 180 ng/L)
+        {"date": "2026-01-15", "marker": "total_b12", "value": 120, "unit": "pmol/L"},
+        {"date": "2026-06-01", "marker": "total_b12", "value": 250, "unit": "pg/mL"},
+        {"date": "2026-09-01", "marker": "total_b12", "value": 400, "unit": "pg/mL"},
+        {"date": "2026-06-01", "marker": "mma", "value": 350, "unit": "nmol/L"},
+    ])
+
+
+def test_lab_chart_colours_each_result_by_its_band():
+    from planner import palette
+
+    spec = charts.lab_chart(_lab_history()).to_dict()
+    assert spec["facet"]["row"]["field"] == "label"  # one row (own axis) per marker
+    line, points = spec["spec"]["layer"]
+    assert line["mark"]["type"] == "line" and line["mark"]["color"] == palette.GREY
+    scale = points["encoding"]["color"]["scale"]
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colour["deficiency likely"] == palette.ZONE_COLOURS["depleted"]
+    assert colour["indeterminate"] == palette.ZONE_COLOURS["low"]
+    assert colour["deficiency unlikely"] == palette.ZONE_COLOURS["replete"]
+
+
+# -- colour contrast (issue 14: colours meet WCAG 2.2; computed here, not taken from the code)
+def _contrast_on_white(colour: str) -> float:
+    """WCAG 2.2 contrast ratio of ``#rrggbb`` on white (relative luminance, sRGB)."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (lum + 0.05)
+
+
+def test_the_contrast_formula_matches_published_values():
+    # WebAIM's checker: #767676 on white is 4.54:1, #777777 4.48:1; black 21:1.
+    assert _contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)
+    assert _contrast_on_white("#777777") == pytest.approx(4.48, abs=0.01)
+    assert _contrast_on_white("#000000") == pytest.approx(21.0)
+
+
+def _colours(spec: dict) -> tuple[list[str], list[str]]:
+    """(colours that draw data, colours of text marks) in a Vega-Lite spec."""
+    graphics, text = [], []
+    for layer in spec.get("layer", [spec]):
+        mark = layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+        if "color" in mark:
+            (text if mark["type"] == "text" else graphics).append(mark["color"])
+        scale = layer.get("encoding", {}).get("color", {}).get("scale", {})
+        graphics += scale.get("range", [])
+    return graphics, text
+
+
+def test_every_chart_colour_stands_out_from_white(plan, items):
+    from planner import palette
+    from planner.model.stores import project_stores
+
+    specs = [
+        charts.day_chart(charts.meal_frame(plan, items), "ingested_ug", 2.4, "Target").to_dict(),
+        charts.split_chart(charts.split_frame(plan, items)).to_dict(),
+        charts.store_chart(charts.store_frame(project_stores(0.5, 800)), 300).to_dict(),
+        charts.lab_chart(_lab_history()).to_dict()["spec"],
+    ]
+    graphics, text = [], []
+    for spec in specs:
+        g, t = _colours(spec)
+        graphics += g
+        text += t
+    assert len(text) == 2 and len(graphics) >= 13  # target/threshold labels; bars, lines, zones
+    weak = {c: round(_contrast_on_white(c), 2) for c in graphics
+            if _contrast_on_white(c) < 3.0}  # WCAG 1.4.11, graphics
+    assert not weak, weak
+    weak_text = {c: round(_contrast_on_white(c), 2) for c in text
+                 if _contrast_on_white(c) < 4.5}  # WCAG 1.4.3, text
+    assert not weak_text, weak_text
+    every = [*palette.MEAL_COLOURS, *palette.SPLIT_COLOURS, *palette.ZONE_COLOURS.values(),
+             palette.BLUE, palette.ORANGE]
+    assert min(_contrast_on_white(c) for c in every) >= 3.0
+    assert _contrast_on_white(palette.TARGET_COLOUR) >= 4.5
+    # the faint zone bands keep full-colour legend swatches; stacked parts have a gap
+    bands = specs[2]["layer"][0]
+    assert bands["mark"]["opacity"] < 0.3
+    assert bands["encoding"]["color"]["legend"]["symbolOpacity"] == 1
+    assert specs[0]["layer"][0]["mark"]["stroke"] == "white"

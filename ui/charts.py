@@ -32,7 +32,8 @@ def readable(chart: Any, words: str) -> Any:
 
 
 #: The chart builders of :func:`chart_spec`: kind -> name in ``planner``.
-CHARTS = {"day": "day_chart", "split": "split_chart", "store": "store_chart"}
+CHARTS = {"day": "day_chart", "split": "split_chart", "store": "store_chart",
+          "lab": "lab_chart"}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 import planner
@@ -9,8 +11,13 @@ from ui import state
 from ui.text import CONDITION_LABELS, DIET_LABELS, NOT_MEDICAL_ADVICE
 
 
-def sidebar_profile() -> planner.Profile | None:
-    """Profile widgets; returns a :class:`planner.Profile` or None (message shown)."""
+def sidebar_profile(estimate: dict[str, Any], problem: str | None) -> None:
+    """The profile widgets (their values are read before, :func:`ui.state.read_profile`).
+
+    ``estimate`` is the starting store estimated from the answers
+    (:func:`ui.state.store_estimate`); ``problem`` what is wrong with the profile, if
+    anything, said under the widgets.
+    """
     sb = st.sidebar
     ss = st.session_state
     sb.header("About you")
@@ -59,13 +66,7 @@ def sidebar_profile() -> planner.Profile | None:
             step=0.5, key=state.YEARS_NO_B12, format="%g",
             help="Years without fortified foods, supplements or (for vegans) animal foods "
                  "before now. Used to estimate your store.")
-        estimate = planner.initial_store_estimate(
-            ss["p_diet"], min(max(float(ss[state.YEARS_NO_B12] or 0.0), 0.0), 100.0),
-            tuple(ss["p_conditions"]),
-            bool(ss["p_pregnant"]) and can_be_pregnant)
         st.checkbox("Set the starting store myself", key=state.STORE_MANUAL)
-        if not ss[state.STORE_MANUAL]:
-            ss[state.STORE] = round(float(estimate["store_ug"]), -1)
         st.number_input(
             "B12 stored in your body at the start (µg)", min_value=0.0, max_value=50_000.0,
             step=100.0, key=state.STORE, disabled=not ss[state.STORE_MANUAL],
@@ -75,8 +76,5 @@ def sidebar_profile() -> planner.Profile | None:
             st.caption(f"Estimate: {estimate['basis']}.")
     sb.divider()
     sb.caption(NOT_MEDICAL_ADVICE)
-    try:
-        return state.profile_from_widgets()
-    except planner.InputError as exc:
-        sb.error(f"Please check your profile: {exc}")
-        return None
+    if problem:
+        sb.error(f"Please check your profile: {problem}")

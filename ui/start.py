@@ -52,7 +52,8 @@ def _load_start() -> None:
 
 
 def handle_upload(foods: planner.FoodTable) -> None:
-    """Read a newly uploaded CSV (once per file); errors stay visible while it is there."""
+    """Read a newly uploaded CSV (once per file), before the page is drawn; errors stay
+    visible while it is there."""
     ss = st.session_state
     uploaded = ss.get("uploader")
     if uploaded is None:
@@ -81,7 +82,7 @@ def handle_upload(foods: planner.FoodTable) -> None:
 
 
 @guarded("Start")
-def start_panel(foods: planner.FoodTable) -> None:
+def start_panel() -> None:
     ss = st.session_state
     st.subheader("1 · Start with a week of meals")
     left, right = st.columns([3, 2], gap="large")
@@ -122,8 +123,7 @@ def start_panel(foods: planner.FoodTable) -> None:
                  f"food_id and grams (dose_ug for supplements). At most "
                  f"{planner.MAX_CSV_BYTES // (1024 * 1024)} MB.",
         )
-        handle_upload(foods)
-        if ss.get("upload_error"):
+        if ss.get("upload_error"):  # the upload was read before the page (handle_upload)
             st.error("Import failed, your plan is unchanged.\n\n"
                      + as_text(ss["upload_error"]))
     state.show_notices("start")

@@ -182,6 +182,27 @@ def profile_from_widgets() -> planner.Profile:
     )
 
 
+def read_profile() -> tuple[planner.Profile | None, str | None]:
+    """The profile the widgets hold (read before they are drawn: the page draws the
+    results first), or None and what is wrong with it."""
+    try:
+        return profile_from_widgets(), None
+    except planner.InputError as exc:
+        return None, str(exc)
+
+
+def store_estimate() -> dict[str, Any]:
+    """The body's starting store estimated from the answers (``store_ug``, ``basis``);
+    unless the person set the store, it becomes the store (:data:`STORE`)."""
+    ss = st.session_state
+    estimate = planner.initial_store_estimate(
+        ss["p_diet"], min(max(float(ss[YEARS_NO_B12] or 0.0), 0.0), 100.0),
+        tuple(ss["p_conditions"]), bool(ss["p_pregnant"]) and can_be_pregnant())
+    if not ss[STORE_MANUAL]:
+        ss[STORE] = round(float(estimate["store_ug"]), -1)
+    return estimate
+
+
 def widgets_from_profile(profile: planner.Profile, store_ug: float) -> None:
     """Set the widgets to a saved profile and body store."""
     set_profile_fields({

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 import planner
 from ui import state
-from ui.charts import readable
+from ui.charts import show_chart
 from ui.text import as_text, guarded
 
 #: (marker, label, units offered: the first is the default, help text).
@@ -133,16 +132,8 @@ def _history(results: list[dict[str, Any]]) -> None:
             f"{d:%Y-%m-%d} {v:g} {u} ({band})" for d, v, u, band in zip(
                 g["date"], g["value"], g["unit"], g["band_label"], strict=True))
         for label, g in hist.groupby("label", sort=False))
-    chart = alt.Chart(hist).mark_line(point=True).encode(
-        x=alt.X("date:T", title="Date of the test"),
-        y=alt.Y("default_value:Q", title="Result (default unit)"),
-        color=alt.Color("band_label:N", title="Band"),
-        detail="label:N",
-        tooltip=["date:T", "label:N", "value:Q", "unit:N", "band_label:N", "guideline:N"],
-    ).properties(height=160).facet(
-        row=alt.Row("label:N", title=None)).resolve_scale(y="independent")
     st.markdown("**Your results over time**")
-    st.altair_chart(readable(chart, "Results over time, each on its own band. " + words))
+    show_chart("lab", hist, "Results over time, each on its own band. " + words)
     st.caption("In words: " + as_text(words) + ". Each result is judged on its own band; "
                "a trend is not judged.")
 

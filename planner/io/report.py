@@ -40,6 +40,7 @@ from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import InputError
 from planner.model.stores import DAYS_PER_YEAR
+from planner.palette import BLUE, ORANGE, TARGET_COLOUR
 
 REFERENCES_FILE = "references.csv"
 MAX_PAGES = 2
@@ -128,10 +129,10 @@ def day_chart_png(days: pd.DataFrame, goal_absorbed_ug: float | None = None,
     x = pd.to_numeric(d["day"], errors="coerce").to_numpy(dtype=float)
     eaten = pd.to_numeric(d["ingested_ug"], errors="coerce").fillna(0).to_numpy(float)
     absorbed = pd.to_numeric(d["absorbed_ug"], errors="coerce").fillna(0).to_numpy(float)
-    ax.bar(x - 0.2, eaten, width=0.4, label="eaten", color="#1f77b4")
-    ax.bar(x + 0.2, absorbed, width=0.4, label="absorbed (model)", color="#ff7f0e")
+    ax.bar(x - 0.2, eaten, width=0.4, label="eaten", color=BLUE)
+    ax.bar(x + 0.2, absorbed, width=0.4, label="absorbed (model)", color=ORANGE)
     if goal_absorbed_ug is not None and math.isfinite(goal_absorbed_ug):
-        ax.axhline(goal_absorbed_ug, color="#d62728", linestyle="--", linewidth=1.2,
+        ax.axhline(goal_absorbed_ug, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
                    label=f"goal, absorbed ({goal_absorbed_ug:.2f} µg)")
     ax.set_xlabel("day", fontsize=7)
     ax.set_ylabel("B12 [µg]", fontsize=7)
@@ -152,8 +153,8 @@ def store_chart_png(stores: pd.DataFrame, threshold_ug: float,
     ax = fig.add_subplot()
     years = pd.to_numeric(stores["day"], errors="coerce").to_numpy(float) / DAYS_PER_YEAR
     ax.plot(years, pd.to_numeric(stores["store_ug"], errors="coerce").to_numpy(float),
-            color="#1f77b4", linewidth=1.8, label="body store (model)")
-    ax.axhline(threshold_ug, color="#d62728", linestyle="--", linewidth=1.2,
+            color=BLUE, linewidth=1.8, label="body store (model)")
+    ax.axhline(threshold_ug, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
                label=f"lowest healthy store ≈ {threshold_ug:,.0f} µg")
     ax.set_ylim(bottom=0)
     ax.set_xlabel("years from the start of the plan", fontsize=7)
