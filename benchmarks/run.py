@@ -682,6 +682,13 @@ BENCH_NOTES = """\
   (`st.fragment`): a MutationObserver on the result metrics counts changes during the
   keystrokes, and "results redrawn: no" means the evaluation, suggestions and charts
   were not rerun.
+  Before 2026-12-01 the rerun was timed from outside only, and an edit could start while
+  the previous page run was still going (the wait looked for the "Running…" widget only);
+  those figures (0.28–0.69 s) are not comparable with these. What changed in the app
+  then: the verdict and the numbers are drawn before the sidebar and section 1 (about 28
+  messages reach the browser before them instead of about 60), the plan and profile are
+  saved after the page is drawn, and chart specs are cached per inputs without a second
+  schema check (the tests check every chart against Vega-Lite's schema).
 * **batch**: `planner.evaluate_many` on synthetic diaries drawn from the real food
   table: 7 days, 4 eating occasions (clock times spread within breakfast, lunch, snack,
   dinner), 3–4 foods each (≈ 98 rows per person), grams log-normal around 120 g, a mix of
