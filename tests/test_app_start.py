@@ -177,6 +177,26 @@ def test_upload_bad_files_keeps_the_plan(app):
         pd.testing.assert_frame_equal(plan(app), before, obj=name)
 
 
+def test_an_unexpected_error_while_importing_is_a_message_and_the_results_stay(app,
+                                                                              monkeypatch):
+    """The upload is read before the page is drawn (the results come first): a bug there
+    must not take the page down."""
+    import planner
+
+    load(app, "vegetarian")
+    before = plan(app).copy()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("reader exploded")
+
+    monkeypatch.setattr(planner, "plan_from_csv", broken)  # the app calls planner.plan_from_csv
+    upload(app, "week.csv", b"day,meal,food_id,grams\n1,lunch,sr28:01123,50\n")
+    assert ("Something went wrong in “Import a plan” (RuntimeError: reader exploded)"
+            in texts(app.error))
+    pd.testing.assert_frame_equal(plan(app), before)
+    assert metrics(app)  # the results are still drawn
+
+
 def test_upload_error_names_the_foods_not_just_ids(app):
     upload(app, "typos.csv", b"day,meal,food_id,grams\n1,lunch,sr28:1123,50\n1,lunch,egg,50\n")
     shown = texts(app.error)

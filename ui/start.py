@@ -51,6 +51,7 @@ def _load_start() -> None:
     state.notify("success", text, "start")
 
 
+@guarded("Import a plan")
 def handle_upload(foods: planner.FoodTable) -> None:
     """Read a newly uploaded CSV (once per file), before the page is drawn; errors stay
     visible while it is there."""
