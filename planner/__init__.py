@@ -94,6 +94,8 @@ from planner.io.saved_plans import (
 )
 from planner.io.user_folder import user_dir
 from planner.io.userfoods import (
+    DV_B12_2016_UG,
+    DV_B12_OLD_UG,
     UserFoodsWarning,
     delete_user_food,
     label_food,
@@ -156,7 +158,7 @@ from planner.model.plan_edit import (
     target_days,
     years_words,
 )
-from planner.model.profile import Profile
+from planner.model.profile import ACID_REDUCERS, Profile, can_be_pregnant
 from planner.model.recommendations import (
     Recommendation,
     compare_authorities,
@@ -168,6 +170,7 @@ from planner.model.stores import (
     DEFAULT_INITIAL_STORE_UG,
     DEPLETION_THRESHOLD_UG,
     MAX_DAYS,
+    OUTLOOK_YEARS,
     REPLETE_STORE_UG,
     Depletion,
     StoreOutlook,
@@ -180,6 +183,7 @@ from planner.model.stores import (
 from planner.model.suggest import Suggestion, load_supplements, suggest
 from planner.model.summary import EvaluationSummary
 from planner.model.symptoms import (
+    OLDER_RISK_AGE_YEARS,
     SymptomAssessment,
     assess_symptoms,
     load_risk_factors,
@@ -201,6 +205,12 @@ from planner.pipeline.download import download_release, load_manifest
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
 
 __all__ = [
+    "ACID_REDUCERS",
+    "can_be_pregnant",
+    "OUTLOOK_YEARS",
+    "OLDER_RISK_AGE_YEARS",
+    "DV_B12_2016_UG",
+    "DV_B12_OLD_UG",
     "AUTHORITIES",
     "AUTHORITY_NAMES",
     "AbsorptionParams",

@@ -33,6 +33,7 @@ from planner import (
     LAB_MARKERS,
     MAX_CSV_BYTES,
     MAX_DAYS,
+    OUTLOOK_YEARS,
     REPLETE_STORE_UG,
     DataFileError,
     InputError,
@@ -393,7 +394,7 @@ def _project_stores(args: argparse.Namespace) -> int:
     conditions = _conditions(args.condition)
     if args.years is not None and args.days is not None:
         raise InputError("give --years or --days, not both.")
-    years = 10.0 if args.years is None and args.days is None else args.years
+    years = OUTLOOK_YEARS if args.years is None and args.days is None else args.years
     if args.days is not None:
         n_days = args.days
     else:
@@ -746,7 +747,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--absorbed", type=_number("--absorbed"), required=True,
                    help="absorbed B12 [µg/day]")
     p.add_argument("--years", type=_number("--years"), default=None,
-                   help="years to project, up to 100 (default 10)")
+                   help=f"years to project, up to 100 (default {OUTLOOK_YEARS:g})")
     p.add_argument("--days", type=_whole("--days"), default=None,
                    help="days to project, instead of years (1 to 36,525)")
     p.add_argument("--initial", type=_number("--initial"), default=None,

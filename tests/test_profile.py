@@ -148,3 +148,31 @@ def test_acid_reducer_warning_from_two_years_on():
 def test_with_authority():
     p = Profile(age_months=8).with_authority("DACH")
     assert p.authority == "DACH" and p.age == pytest.approx(8 / 12)
+
+
+# -- rules the app used to hold (issue 14: domain rules in the library) -----------------------
+@pytest.mark.parametrize("sex, age, ok", [
+    ("female", 30, True), ("female", 10, True), ("female", 60, True),
+    ("female", 9, False), ("female", 61, False), ("male", 30, False), ("Female", 30, True),
+    ("female", None, False),
+])
+def test_can_be_pregnant_is_the_bound_profile_checks(sex, age, ok):
+    from planner.model.profile import can_be_pregnant
+
+    assert can_be_pregnant(sex, age) is ok
+    if age is not None:  # the same bound as Profile's own check
+        if ok:
+            assert Profile(age=age, sex=sex, pregnant=True).pregnant
+        else:
+            with pytest.raises(InputError):
+                Profile(age=age, sex=sex, pregnant=True)
+
+
+def test_acid_reducer_years_go_with_the_acid_reducers_only():
+    from planner.model.profile import ACID_REDUCERS
+
+    assert ACID_REDUCERS == {"ppi", "h2_blocker"}
+    for c in ACID_REDUCERS:
+        assert Profile(age=50, conditions=(c,), acid_reducer_years=3).acid_reducer_years == 3
+    with pytest.raises(InputError, match="ppi or h2_blocker"):
+        Profile(age=50, conditions=("metformin",), acid_reducer_years=3)

@@ -14,8 +14,6 @@ from ui.charts import charts_section
 from ui.store_outlook import stores_section
 from ui.text import TONE_COLOURS, as_text, fmt_ug, guarded
 
-OLDER_AGE_YEARS = 60  # over 60 the risk-factor question matters (issue 15)
-
 
 def evaluate_plan(plan: pd.DataFrame, profile: planner.Profile | None,
                   foods: planner.FoodTable) -> planner.Evaluation | None:
@@ -63,12 +61,13 @@ def verdict_box(summary: Any) -> None:
 
 def ask_risk_factors(profile: planner.Profile, unasked: list[str]) -> None:
     """A short prompt to answer the risk-factor question, when NICE NG239's risk factors
-    are still unasked and the person has symptoms or is over 60 (then they change the
+    are still unasked and the person has symptoms or is 60 or older (then they change the
     advice)."""
-    if not unasked or not (profile.symptoms or (profile.age or 0) > OLDER_AGE_YEARS):
+    if not unasked or not (profile.symptoms
+                           or (profile.age or 0) >= planner.OLDER_RISK_AGE_YEARS):
         return
     st.info("**Please answer “Other risk factors for low B12” in the sidebar** (or choose "
-            "“None of these”): with symptoms or over 60, they change whether a blood test "
+            "“None of these”): with symptoms or from 60, they change whether a blood test "
             f"is advised. Not asked yet: {len(unasked)} of NICE NG239's risk factors.",
             icon=":material/help:")
 

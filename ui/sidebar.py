@@ -34,7 +34,7 @@ def sidebar_profile(estimate: dict[str, Any], problem: str | None) -> None:
     sb.multiselect("Medicines and health conditions", list(CONDITION_LABELS),
                    format_func=CONDITION_LABELS.get, key="p_conditions",
                    placeholder="None", help="They change how much B12 you absorb.")
-    if state.ACID_REDUCERS & set(ss["p_conditions"]):
+    if planner.ACID_REDUCERS & set(ss["p_conditions"]):
         sb.number_input("Years you have taken the acid reducer", min_value=0.0,
                         max_value=100.0, step=0.5, key="p_acid_years",
                         placeholder="Not sure", format="%g",

@@ -68,8 +68,6 @@ STORE_MANUAL = "p_store_manual"
 STORE = "p_store"
 
 DEFAULT_STORE_UG = planner.DEFAULT_INITIAL_STORE_UG
-REPORT_YEARS = 10  # the store outlook in the report, as in the app
-ACID_REDUCERS = frozenset({"ppi", "h2_blocker"})
 
 PROFILE_DEFAULTS: dict[str, Any] = {
     "p_age": 35,
@@ -105,8 +103,9 @@ def init_state() -> None:
 
 
 def can_be_pregnant() -> bool:
+    """Whether the pregnancy and breastfeeding boxes apply to the sex and age chosen."""
     ss = st.session_state
-    return ss["p_sex"] == "female" and 10 <= int(ss["p_age"]) <= 60
+    return planner.can_be_pregnant(ss["p_sex"], ss["p_age"])
 
 
 def profile_fields() -> dict[str, Any]:
@@ -171,7 +170,7 @@ def profile_from_widgets() -> planner.Profile:
     ss = st.session_state
     f = profile_fields()
     pregnant_ok = can_be_pregnant()
-    acid = bool(ACID_REDUCERS & set(f["conditions"]))
+    acid = bool(planner.ACID_REDUCERS & set(f["conditions"]))
     return planner.Profile(
         age=int(f["age"]), sex=f["sex"], diet=f["diet"],
         pregnant=bool(f["pregnant"]) and pregnant_ok,
@@ -393,7 +392,7 @@ def report_pdf(plan: pd.DataFrame, evaluation: planner.Evaluation, profile: plan
     start = kw.pop("start")
     absorbed = float(evaluation.summary["absorbed_ug_per_day"])
     kw["stores"] = planner.project_stores(
-        absorbed, int(REPORT_YEARS * planner.DAYS_PER_YEAR), initial_store_ug=start,
+        absorbed, int(planner.OUTLOOK_YEARS * planner.DAYS_PER_YEAR), initial_store_ug=start,
         conditions=profile.conditions)
     kw["suggestions"] = suggestions_for(plan, profile, foods)
     return _report_pdf(key, kw)

@@ -8,15 +8,13 @@ import planner
 from ui import state
 from ui.charts import show_chart
 
-PROJECTION_YEARS = 10
-
 
 def stores_section(evaluation: planner.Evaluation, profile: planner.Profile) -> None:
     st.markdown("**Your body's B12 store over the next years**")
     s = evaluation.summary
     start = float(st.session_state[state.STORE])
     absorbed = float(s["absorbed_ug_per_day"])
-    days = int(PROJECTION_YEARS * planner.DAYS_PER_YEAR)
+    days = int(planner.OUTLOOK_YEARS * planner.DAYS_PER_YEAR)
     try:
         projection = planner.project_stores(absorbed, days, initial_store_ug=start,
                                             conditions=profile.conditions)
@@ -31,7 +29,7 @@ def stores_section(evaluation: planner.Evaluation, profile: planner.Profile) -> 
     with left:
         frame = planner.store_frame(projection)
         frame = frame[frame["day"] % 7 == 0].reset_index(drop=True)  # weekly points suffice
-        words = (f"Line chart of the body's B12 store over {PROJECTION_YEARS} years, from "
+        words = (f"Line chart of the body's B12 store over {planner.OUTLOOK_YEARS:g} years, from "
                  f"{start:,.0f} µg; it settles at {outlook.steady_state_ug:,.0f} µg "
                  f"({outlook.steady_zone}). Depleted (below 300 µg): {depleted}.")
         show_chart("store", frame, words, threshold_ug=planner.DEPLETION_THRESHOLD_UG)

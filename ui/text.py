@@ -58,8 +58,9 @@ ADD_MODES = {
 }
 FREQUENCIES = {"daily": "Every day", "twice weekly": "Twice a week", "weekly": "Once a week"}
 DV_CHOICES = {
-    2.4: "2.4 µg: labels under the 2016 rule (on US labels since 2020/2021)",
-    6.0: "6 µg: older labels (before 2020)",
+    planner.DV_B12_2016_UG: f"{planner.DV_B12_2016_UG:g} µg: labels under the 2016 rule (on US "
+                            "labels since 2020/2021)",
+    planner.DV_B12_OLD_UG: f"{planner.DV_B12_OLD_UG:g} µg: older labels (before 2020)",
 }
 #: Box and metric colour per verdict tone (:data:`planner.VERDICTS`): green only for ok
 #: verdicts, never for needs_clinician or below_*.

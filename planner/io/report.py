@@ -39,7 +39,7 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import InputError
-from planner.model.stores import DAYS_PER_YEAR
+from planner.model.stores import DAYS_PER_YEAR, OUTLOOK_YEARS
 from planner.palette import BLUE, ORANGE, TARGET_COLOUR
 
 REFERENCES_FILE = "references.csv"
@@ -49,7 +49,6 @@ DISCLAIMER = ("Educational estimate, not medical advice. This report does not ma
               "for a conversation with a doctor.")
 #: Tags always listed: the food data behind every figure.
 ALWAYS_SOURCES = ("[SR28]", "[FNDDS]")
-STORE_YEARS = 10  # store outlook span [years], as the CLI's project-stores default
 _TEXT_LIMIT = 400  # longest piece of user or file text printed [characters]
 _LABEL_LIMIT = 80
 _FONT = "dejavu"
@@ -223,7 +222,7 @@ def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | 
     if not math.isfinite(a) or a < 0:
         return None
     try:
-        return project_stores(a, round(STORE_YEARS * DAYS_PER_YEAR),
+        return project_stores(a, round(OUTLOOK_YEARS * DAYS_PER_YEAR),
                               conditions=tuple(getattr(profile, "conditions", ()) or ()))
     except InputError:
         return None
@@ -379,7 +378,7 @@ def _build(ctx: dict[str, Any], lim: _Limits, total_pages: int | None = None) ->
         pdf.set_text_color(*_GREY)
         captions = ("Chart: B12 per day, eaten and absorbed (model), with the absorbed "
                     "goal line.",
-                    f"Chart: store outlook, the body's B12 store over {STORE_YEARS} years "
+                    f"Chart: store outlook, the body's B12 store over {OUTLOOK_YEARS:g} years "
                     "on this plan (model), with the lowest healthy store (≈300 µg).")
         for i, caption in enumerate(captions):
             pdf.set_xy(pdf.l_margin + i * (w + 4), y + h + 0.5)
@@ -503,7 +502,8 @@ def write_report(
         likely: the diet plan is for afterwards).
     stores : pandas.DataFrame, optional
         A :func:`planner.project_stores` projection (``day``, ``store_ug``); default the
-        projection of the plan's absorbed B12 over 10 years from the default store.
+        projection of the plan's absorbed B12 over :data:`~planner.model.stores.OUTLOOK_YEARS`
+        years from the default store.
     plan_name : str
         Printed as text.
     created : date or datetime, optional

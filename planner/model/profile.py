@@ -42,6 +42,15 @@ OLDER_ADULT_AGE_YEARS = 51.0  # the IOM's "51+ y" life stage, "people over 50" [
 
 #: Deficiency odds after ≥ 2 years of supply, by acid reducer [LAM-13].
 _ACID_REDUCER_ODDS = {"ppi": PPI_DEFICIENCY_ODDS_RATIO, "h2_blocker": H2RA_DEFICIENCY_ODDS_RATIO}
+#: The acid reducers (conditions) whose years of use are asked (``acid_reducer_years``).
+ACID_REDUCERS: frozenset[str] = frozenset(_ACID_REDUCER_ODDS)
+
+
+def can_be_pregnant(sex: str, age: float | None) -> bool:
+    """Whether pregnancy and breastfeeding may be chosen: sex ``"female"`` and an age in
+    :data:`REPRODUCTIVE_AGE_YEARS` (a plausibility bound, as :class:`Profile` checks)."""
+    lo, hi = REPRODUCTIVE_AGE_YEARS
+    return str(sex).strip().lower() == "female" and age is not None and lo <= float(age) <= hi
 
 
 def _age(value: object, name: str, scale: float) -> float:
@@ -151,7 +160,7 @@ class Profile:
             years = _age(years, "acid_reducer_years", 1.0)
             if years > age:
                 raise InputError(f"acid_reducer_years {years:g} is more than the age {age:g}.")
-            if not {"ppi", "h2_blocker"} & set(conditions):
+            if not ACID_REDUCERS & set(conditions):
                 raise InputError("acid_reducer_years needs the condition ppi or h2_blocker.")
         else:
             years = None
@@ -281,4 +290,4 @@ class Profile:
             "years.")
 
 
-__all__ = ["AUTHORITIES", "Profile", "SEXES"]
+__all__ = ["ACID_REDUCERS", "AUTHORITIES", "Profile", "SEXES", "can_be_pregnant"]

@@ -43,6 +43,9 @@ STORE_ZONES: dict[str, float] = {
 }
 DAYS_PER_YEAR = 365.25  # the Julian year, a year of days on average (leap years included) [d]
 MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
+#: How far the store outlook looks ahead [years]: the app's chart, the report and the
+#: command line's default (a display choice, not a model constant).
+OUTLOOK_YEARS = 10.0
 MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
 
 
@@ -355,6 +358,7 @@ def store_outlook(
 
 __all__ = [
     "DEPLETION_THRESHOLD_UG",
+    "OUTLOOK_YEARS",
     "REPLETE_STORE_UG",
     "STORE_ZONES",
     "StoreOutlook",
