@@ -170,6 +170,7 @@ from planner.model.stores import (
     DEFAULT_INITIAL_STORE_UG,
     DEPLETION_THRESHOLD_UG,
     MAX_DAYS,
+    NO_CHILD_OUTLOOK,
     OUTLOOK_YEARS,
     REPLETE_STORE_UG,
     Depletion,
@@ -178,6 +179,7 @@ from planner.model.stores import (
     initial_store_estimate,
     project_stores,
     store_outlook,
+    store_outlook_applies,
     store_turnover,
 )
 from planner.model.suggest import Suggestion, load_supplements, suggest
@@ -205,6 +207,8 @@ from planner.pipeline.download import download_release, load_manifest
 from planner.schema import DEFAULT_MEAL_TIMES, DIET_ORDER, PLAN_COLUMNS, SUPPLEMENT_PREFIX
 
 __all__ = [
+    "NO_CHILD_OUTLOOK",
+    "store_outlook_applies",
     "ACID_REDUCERS",
     "can_be_pregnant",
     "OUTLOOK_YEARS",

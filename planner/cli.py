@@ -33,6 +33,7 @@ from planner import (
     LAB_MARKERS,
     MAX_CSV_BYTES,
     MAX_DAYS,
+    NO_CHILD_OUTLOOK,
     OUTLOOK_YEARS,
     REPLETE_STORE_UG,
     DataFileError,
@@ -62,6 +63,7 @@ from planner import (
     save_report,
     shorten,
     store_outlook,
+    store_outlook_applies,
     store_turnover,
     suggest,
 )
@@ -281,12 +283,15 @@ def _evaluate(args: argparse.Namespace) -> int:
     start = (initial_store_estimate(profile.diet, 0, profile.conditions,
                                     profile.pregnant)["store_ug"]
              if args.initial_store is None else args.initial_store)
-    outlook = store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
+    # The store model's figures are adults': a child gets no outlook (None), and says why.
+    outlook = (store_outlook(s["absorbed_ug_per_day"], start, profile.conditions)
+               if store_outlook_applies(profile.age) else None)
     if args.format == "json":
         _print_json({"verdict": s["verdict"], "summary": _Computed(s.to_dict()),
                      "recommendation": ev.recommendation.as_dict(),
                      "days": _Computed(ev.days),
-                     "store_outlook": _Computed(outlook.as_dict())})
+                     "store_outlook": None if outlook is None else _Computed(outlook.as_dict()),
+                     **({} if outlook is not None else {"store_outlook_note": NO_CHILD_OUTLOOK})})
     elif args.format == "csv":
         sys.stdout.write(evaluation_csv(plan, ev))
     else:
@@ -334,6 +339,8 @@ def _evaluation_text(name: str, ev, outlook=None) -> str:
                   f"{', '.join(map(str, s['empty_days']))}"]
     if outlook is not None:
         lines += ["", f"Body store: {outlook.message} (start from --initial-store)"]
+    elif not store_outlook_applies(ev.profile.age):
+        lines += ["", f"Body store: {NO_CHILD_OUTLOOK}"]
     if len(ev.days) > 1:
         lines += ["", _table(ev.days[["day", "n_items", "n_events", "ingested_ug",
                                       "absorbed_ug"]],

@@ -66,6 +66,17 @@ def test_every_chart_drawn_is_valid_vega_lite(app):
         jsonschema.validate(broken, schema)
 
 
+def test_a_child_gets_no_adult_store_outlook(app):
+    load(app, "vegetarian")
+    assert len(app.get("vega_lite_chart")) == 3  # an adult: day, split and store charts
+    assert "No body-store outlook for a child" not in texts(app.info)
+    app.number_input(key="p_age").set_value(4)
+    run(app)
+    assert len(app.get("vega_lite_chart")) == 2  # no store chart for a child
+    assert "No body-store outlook for a child" in texts(app.info)
+    assert "Where the store settles" not in metrics(app)
+
+
 def test_an_error_in_one_section_is_readable(app, monkeypatch):
 
     def broken(*args, **kwargs):

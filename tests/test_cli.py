@@ -327,3 +327,16 @@ def test_console_script(tmp_path):
     done = subprocess.run([exe, "foods", "search", "egg", "--limit", "1", "--format", "json"],
                           capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=120)
     assert done.returncode == 0 and len(json.loads(done.stdout)) == 1
+
+
+def test_evaluate_gives_a_child_no_adult_store_outlook(capsys):
+    """The store model's figures are adults' [IOM p.308, p.331]: the app, the report and
+    the command line say so for a child rather than project an adult's store."""
+    code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "4", "--format", "json")
+    data = json.loads(out)
+    assert data["store_outlook"] is None
+    assert data["store_outlook_note"].startswith("No body-store outlook for a child")
+    code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "4")
+    assert "Body store: No body-store outlook for a child" in out
+    code, out, _ = run(capsys, "evaluate", VEGAN, "--age", "30", "--format", "json")
+    assert json.loads(out)["store_outlook"]["steady_state_ug"] > 0  # an adult gets one

@@ -89,6 +89,19 @@ def test_minimal_report_is_one_or_two_pages(case):
     assert "not medical advice" in text
 
 
+def test_a_childs_report_has_no_adult_store_outlook(foods):
+    """The store model's figures are adults' [IOM p.308, p.331]: a child's report says so
+    instead of drawing an adult's store (the adult report draws it, test above)."""
+    plan = planner.plan_from_csv(VEGAN, foods)
+    for age, outlook in ((4, False), (17, False), (18, True)):
+        profile = planner.Profile(age=age, diet="vegan")
+        ev = planner.evaluate(plan, profile, foods)
+        text = render(SimpleNamespace(ev=ev, profile=profile))[2]
+        assert ("Chart: store outlook" in text) is outlook, age
+        assert ("No body-store outlook for a child" in text) is not outlook, age
+        assert "Chart: B12 per day" in text
+
+
 @pytest.mark.parametrize("verdict", list(planner.Verdict))
 def test_the_report_states_the_libraries_verdict(case, verdict):
     """Whatever the verdict, the report prints its label and explanation (one vocabulary)."""

@@ -164,3 +164,13 @@ def test_initial_store_from_what_the_person_says():
     assert "baby" in initial_store_estimate("vegan", 1, pregnant=True)["basis"]
     with pytest.raises(InputError):
         initial_store_estimate("vegan", -1)
+
+
+def test_the_store_outlook_is_for_adults_only():
+    """The pool and turnover figures are adults' [IOM p.308, p.331]; none for children."""
+    from planner.model.stores import ADULT_AGE_YEARS, store_outlook_applies
+
+    assert ADULT_AGE_YEARS == 18
+    assert not store_outlook_applies(4) and not store_outlook_applies(17.9)
+    assert store_outlook_applies(18) and store_outlook_applies(72)
+    assert store_outlook_applies(None)  # project-stores takes no age: the adult model

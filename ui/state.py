@@ -391,9 +391,10 @@ def report_pdf(plan: pd.DataFrame, evaluation: planner.Evaluation, profile: plan
     key, kw = _report_inputs(plan, evaluation, profile, foods)
     start = kw.pop("start")
     absorbed = float(evaluation.summary["absorbed_ug_per_day"])
-    kw["stores"] = planner.project_stores(
-        absorbed, int(planner.OUTLOOK_YEARS * planner.DAYS_PER_YEAR), initial_store_ug=start,
-        conditions=profile.conditions)
+    if planner.store_outlook_applies(profile.age):  # else the report says why there is none
+        kw["stores"] = planner.project_stores(
+            absorbed, int(planner.OUTLOOK_YEARS * planner.DAYS_PER_YEAR),
+            initial_store_ug=start, conditions=profile.conditions)
     kw["suggestions"] = suggestions_for(plan, profile, foods)
     return _report_pdf(key, kw)
 

@@ -11,6 +11,9 @@ from ui.charts import show_chart
 
 def stores_section(evaluation: planner.Evaluation, profile: planner.Profile) -> None:
     st.markdown("**Your body's B12 store over the next years**")
+    if not planner.store_outlook_applies(profile.age):
+        st.info(planner.NO_CHILD_OUTLOOK)
+        return
     s = evaluation.summary
     start = float(st.session_state[state.STORE])
     absorbed = float(s["absorbed_ug_per_day"])

@@ -39,7 +39,12 @@ import pandas as pd
 from planner._files import read_text_csv
 from planner._paths import data_path
 from planner.errors import InputError
-from planner.model.stores import DAYS_PER_YEAR, OUTLOOK_YEARS
+from planner.model.stores import (
+    DAYS_PER_YEAR,
+    NO_CHILD_OUTLOOK,
+    OUTLOOK_YEARS,
+    store_outlook_applies,
+)
 from planner.palette import BLUE, ORANGE, TARGET_COLOUR
 
 REFERENCES_FILE = "references.csv"
@@ -214,6 +219,8 @@ def _assessment(symptoms: Any, risk_factors: Any, profile: Any):
 def _default_stores(summary: Mapping[str, Any], profile: Any) -> pd.DataFrame | None:
     from planner.model.stores import project_stores
 
+    if not store_outlook_applies(getattr(profile, "age", None)):
+        return None  # the store model's figures are adults'
     absorbed = summary.get("absorbed_ug_per_day")
     try:
         a = float(absorbed)  # type: ignore[arg-type]
@@ -379,7 +386,8 @@ def _build(ctx: dict[str, Any], lim: _Limits, total_pages: int | None = None) ->
         captions = ("Chart: B12 per day, eaten and absorbed (model), with the absorbed "
                     "goal line.",
                     f"Chart: store outlook, the body's B12 store over {OUTLOOK_YEARS:g} years "
-                    "on this plan (model), with the lowest healthy store (≈300 µg).")
+                    "on this plan (model), with the lowest healthy store (≈300 µg)."
+                    if ctx["store_png"] is not None else ctx["no_outlook"])
         for i, caption in enumerate(captions):
             pdf.set_xy(pdf.l_margin + i * (w + 4), y + h + 0.5)
             pdf.multi_cell(w, (body - 1.5) * 0.45, caption, align="L")
@@ -568,7 +576,9 @@ def write_report(
     ctx = {
         "summary": summary, "labs": labs, "assessment": assessment, "treatment": treatment,
         "suggestions": _suggestion_lines(suggestions), "day_png": day_png,
-        "store_png": store_png, "tags": tags, "references": load_references(),
+        "store_png": store_png, "tags": tags,
+        "no_outlook": ("" if store_outlook_applies(getattr(profile, "age", None))
+                       else NO_CHILD_OUTLOOK), "references": load_references(),
         "plan_name": _clean(plan_name, _LABEL_LIMIT), "version": _clean(version, 40),
         "created": created_dt.date().isoformat(), "created_dt": created_dt,
         "profile_line": _profile_line(profile, evaluation),

@@ -46,6 +46,22 @@ MAX_DAYS = 36_525  # longest projection: 100 years (a plausibility bound)
 #: How far the store outlook looks ahead [years]: the app's chart, the report and the
 #: command line's default (a display choice, not a model constant).
 OUTLOOK_YEARS = 10.0
+#: From this age the store model's figures apply [y]: the pool (most 2–3 mg) and the daily
+#: losses (0.1–0.2 %) are measured in adults [IOM p.308, p.310, p.331]; the sources give
+#: none for children, so no outlook is drawn for a child (unknown is not an adult's store).
+ADULT_AGE_YEARS = 18.0
+#: What a child's page and report say instead of the store outlook.
+NO_CHILD_OUTLOOK = (
+    "No body-store outlook for a child: the store model's figures (a store of 2–3 mg, "
+    "0.1–0.2 % of it lost a day) are measured in adults [IOM p.308, p.331], and our sources "
+    "give none for children.")
+
+
+def store_outlook_applies(age: float | None) -> bool:
+    """Whether the store model's adult figures apply at ``age`` [y]: from
+    :data:`ADULT_AGE_YEARS` on, or when the age is not given (the command line's
+    ``project-stores``, which takes no age)."""
+    return age is None or float(age) >= ADULT_AGE_YEARS
 MAX_STORE_UG = 50_000.0  # largest starting pool accepted; highest recorded 11.1 mg [IOM p.308]
 
 
@@ -357,6 +373,9 @@ def store_outlook(
 
 
 __all__ = [
+    "ADULT_AGE_YEARS",
+    "NO_CHILD_OUTLOOK",
+    "store_outlook_applies",
     "DEPLETION_THRESHOLD_UG",
     "OUTLOOK_YEARS",
     "REPLETE_STORE_UG",
