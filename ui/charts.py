@@ -6,7 +6,8 @@ built from the same numbers as the bars.
 Charts are drawn from Vega-Lite specs cached per inputs (:func:`chart_spec`): a rerun that
 does not change a chart's numbers does not rebuild it, and the spec is not checked against
 the Vega-Lite schema on every run (that check alone took 40–50 ms a page run; the tests
-check every chart the app draws, ``tests/test_charts.py``).
+check every chart the app draws against the schema: ``tests/test_app_results.py`` and
+``tests/test_app_status_check.py``).
 """
 
 from __future__ import annotations
