@@ -166,7 +166,8 @@ def day_chart(
     n_days = max([days or 0, *(data["day"].tolist() or [0])])
     day_sort = [f"Day {d}" for d in range(1, n_days + 1)]
     meals = (data.sort_values("meal_rank")["meal"].drop_duplicates().tolist())
-    data["B12 [µg]"] = data[measure].round(2)
+    # Field names without Vega's access syntax ("a[b]", "a.b"): titles carry the units.
+    data["b12_shown_ug"] = data[measure].round(2)
     bars = alt.Chart(data).mark_bar(**_BAR_GAP).encode(
         x=alt.X("Day:N", sort=day_sort, scale=alt.Scale(domain=day_sort), title=None,
                 axis=alt.Axis(labelAngle=0)),
@@ -176,7 +177,7 @@ def day_chart(
                             MEAL_COLOURS[i % len(MEAL_COLOURS)] for i in range(len(meals))])),
         order=alt.Order("meal_rank:Q", sort="ascending"),
         tooltip=[alt.Tooltip("Day:N"), alt.Tooltip("meal:N", title="Meal"),
-                 alt.Tooltip("B12 [µg]:Q"),
+                 alt.Tooltip("b12_shown_ug:Q", title="B12 [µg]"),
                  alt.Tooltip("unknown_items:Q", title="Foods with unknown B12")],
     )
     if target_ug is None or not math.isfinite(float(target_ug)):
@@ -308,8 +309,8 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
     import altair as alt
 
     data = frame.copy()
-    data["Store [µg]"] = data["store_ug"].round(0)
-    data["Years"] = data["years"].round(2)
+    data["store_shown_ug"] = data["store_ug"].round(0)
+    data["years_shown"] = data["years"].round(2)
     zones = zone_frame(float(data["store_ug"].max()) if len(data) else 0.0, replete_ug,
                        threshold_ug)
     bands = alt.Chart(zones).mark_rect(opacity=0.12).encode(
@@ -325,7 +326,8 @@ def store_chart(frame: pd.DataFrame, threshold_ug: float = DEFAULT_THRESHOLD_UG,
         x=alt.X("years:Q", title="Years from the start of the plan"),
         y=alt.Y("store_ug:Q", title="B12 stored in the body [µg]",
                 scale=alt.Scale(domainMin=0)),
-        tooltip=[alt.Tooltip("Years:Q"), alt.Tooltip("Store [µg]:Q")],
+        tooltip=[alt.Tooltip("years_shown:Q", title="Years"),
+                 alt.Tooltip("store_shown_ug:Q", title="Store [µg]")],
     )
     rule_df = pd.DataFrame({
         "threshold": [float(threshold_ug)],

@@ -373,6 +373,12 @@ def test_each_example_in_the_browser(page, server, tmp_path, example, status):
     load_example(page, example)
     expect(metric(page, "Status")).to_have_text(status)
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(3)
+    # each chart's accessible name is its short description (screen readers read it out,
+    # not the axis labels); the day chart's says how many days fall below the line
+    names = [c.get_attribute("aria-label") or ""
+             for c in page.get_by_test_id("stVegaLiteChart").all()]
+    assert names[0].startswith("Bar chart of b12 eaten per day") and "below the line" in names[0]
+    assert names[1].startswith("Bar chart. Per day:") and names[2].startswith("Line chart")
     name = f"example-{example.split(': ')[1].split()[0].lower()}.png"
     shot(page, tmp_path / name)
     keep = os.environ.get("B12_SCREENSHOT_DIR")

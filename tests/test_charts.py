@@ -249,3 +249,36 @@ def test_every_chart_colour_stands_out_from_white(plan, items):
     assert bands["mark"]["opacity"] < 0.3
     assert bands["encoding"]["color"]["legend"]["symbolOpacity"] == 1
     assert specs[0]["layer"][0]["mark"]["stroke"] == "white"
+
+
+def _fields(node) -> set[str]:
+    """Every ``field`` a Vega-Lite spec encodes (tooltips included)."""
+    out: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("field"), str):
+            out.add(node["field"])
+        for v in node.values():
+            out |= _fields(v)
+    elif isinstance(node, list):
+        for v in node:
+            out |= _fields(v)
+    return out
+
+
+def test_every_encoded_field_is_in_the_data(plan, items):
+    """A field Vega cannot find shows as NaN in tooltips and screen-reader labels (the day
+    chart's "B12 [µg]" did: Vega reads brackets and dots in a field name as access)."""
+    from planner.model.stores import project_stores
+
+    specs = [
+        charts.day_chart(charts.meal_frame(plan, items), "ingested_ug", 2.4, "Target").to_dict(),
+        charts.split_chart(charts.split_frame(plan, items)).to_dict(),
+        charts.store_chart(charts.store_frame(project_stores(0.5, 800)), 300).to_dict(),
+        charts.lab_chart(_lab_history()).to_dict(),
+    ]
+    for spec in specs:
+        columns = {c for rows in spec["datasets"].values() for row in rows for c in row}
+        fields = {f for f in _fields(spec) if f != "legend"}  # "legend": a calculated field
+        assert len(fields) >= 3
+        assert fields <= columns, fields - columns
+        assert not [f for f in fields if any(ch in f for ch in "[].")], fields

@@ -45,9 +45,16 @@ def chart_spec(kind: str, frame: pd.DataFrame, words: str, **options: Any) -> di
     return readable(build(frame, **options), words).to_dict(validate=False)
 
 
-def show_chart(kind: str, frame: pd.DataFrame, words: str, **options: Any) -> None:
-    """Draw chart ``kind`` of ``frame`` (see :func:`chart_spec`), as wide as its column."""
-    st.vega_lite_chart(chart_spec(kind, frame, words, **options), width="stretch")
+def show_chart(kind: str, frame: pd.DataFrame, words: str, *, alt: str | None = None,
+               **options: Any) -> None:
+    """Draw chart ``kind`` of ``frame`` (see :func:`chart_spec`), as wide as its column.
+
+    ``alt`` is the chart's accessible name for screen readers (default ``words``): a short
+    description; the chart's numbers in full are on the page as text. (Vega does not expose
+    the spec's own description: without it a screen reader reads out the axis labels.)
+    """
+    st.vega_lite_chart(chart_spec(kind, frame, words, **options), width="stretch",
+                       alt=alt or words)
 
 
 def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
@@ -57,6 +64,16 @@ def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str
     below = int((per_day < target).sum())
     return (f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal. "
             f"{label} (dashed line). {days}. {below} of {len(per_day)} day(s) below the line.")
+
+
+def day_chart_summary(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
+    """The day chart in one sentence (its accessible name): what it shows, the line, and
+    how many days fall below it."""
+    per_day = frame.groupby("day", sort=True)[measure].sum()
+    below = int((per_day < target).sum())
+    return (f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal; {label} "
+            f"(dashed line); {below} of {len(per_day)} day(s) below the line; every day's "
+            "amount is in “The chart as text” below it.")
 
 
 def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
@@ -69,8 +86,8 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         target = s["target_intake_ug"] if measure == "ingested_ug" else s["target_absorbed_ug"]
         label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
         words = day_chart_words(frame, measure, target, label)
-        show_chart("day", frame, words, measure=measure, target_ug=target, target_label=label,
-                   days=s["days"])
+        show_chart("day", frame, words, alt=day_chart_summary(frame, measure, target, label),
+                   measure=measure, target_ug=target, target_label=label, days=s["days"])
         unknown = int(frame["unknown_items"].sum())
         note = "Meals are stacked in the order you eat them."
         if unknown:

@@ -133,7 +133,9 @@ def _history(results: list[dict[str, Any]]) -> None:
                 g["date"], g["value"], g["unit"], g["band_label"], strict=True))
         for label, g in hist.groupby("label", sort=False))
     st.markdown("**Your results over time**")
-    show_chart("lab", hist, "Results over time, each on its own band. " + words)
+    show_chart("lab", hist, "Results over time, each on its own band. " + words,
+               alt="Line chart of your blood results over time, each marker on its own "
+                   "axis, points coloured by band; in words below.")
     st.caption("In words: " + as_text(words) + ". Each result is judged on its own band; "
                "a trend is not judged.")
 
