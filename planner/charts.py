@@ -168,6 +168,9 @@ def day_chart(
     meals = (data.sort_values("meal_rank")["meal"].drop_duplicates().tolist())
     # Field names without Vega's access syntax ("a[b]", "a.b"): titles carry the units.
     data["b12_shown_ug"] = data[measure].round(2)
+    # What a screen reader says for one bar (Vega would list every encoded field).
+    data["bar_words"] = [f"{d}, {m}: {v:.2f} µg" for d, m, v in zip(
+        data["Day"], data["meal"], data["b12_shown_ug"], strict=True)]
     bars = alt.Chart(data).mark_bar(**_BAR_GAP).encode(
         x=alt.X("Day:N", sort=day_sort, scale=alt.Scale(domain=day_sort), title=None,
                 axis=alt.Axis(labelAngle=0)),
@@ -176,6 +179,7 @@ def day_chart(
                         scale=alt.Scale(domain=meals, range=[
                             MEAL_COLOURS[i % len(MEAL_COLOURS)] for i in range(len(meals))])),
         order=alt.Order("meal_rank:Q", sort="ascending"),
+        description=alt.Description("bar_words:N"),
         tooltip=[alt.Tooltip("Day:N"), alt.Tooltip("meal:N", title="Meal"),
                  alt.Tooltip("b12_shown_ug:Q", title="B12 [µg]"),
                  alt.Tooltip("unknown_items:Q", title="Foods with unknown B12")],
@@ -236,6 +240,8 @@ def split_chart(frame: pd.DataFrame) -> alt.Chart:
     day_sort = [f"Day {d}" for d in sorted(set(data["day"].tolist()))]
     data["µg"] = data["ug"].round(2)
     data["Share"] = data["share"]
+    data["bar_words"] = [f"{d}, {s}: {v:.2f} µg" for d, s, v in zip(
+        data["Day"], data["source"], data["µg"], strict=True)]
     return alt.Chart(data).mark_bar(**_BAR_GAP).encode(
         x=alt.X("Day:N", sort=day_sort, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("ug:Q", title="B12 eaten [µg]", stack="zero"),
@@ -246,6 +252,7 @@ def split_chart(frame: pd.DataFrame) -> alt.Chart:
                         legend=alt.Legend(orient="bottom", direction="vertical",
                                           labelLimit=0)),
         order=alt.Order("source:N", sort="ascending"),
+        description=alt.Description("bar_words:N"),
         tooltip=[alt.Tooltip("Day:N"), alt.Tooltip("source:N", title="Source"),
                  alt.Tooltip("µg:Q"), alt.Tooltip("Share:Q", format=".0%")],
     ).properties(height=300)

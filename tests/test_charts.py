@@ -282,3 +282,9 @@ def test_every_encoded_field_is_in_the_data(plan, items):
         assert len(fields) >= 3
         assert fields <= columns, fields - columns
         assert not [f for f in fields if any(ch in f for ch in "[].")], fields
+    # a bar's screen-reader label is its own short sentence, not every encoded field
+    bars = specs[0]["layer"][0]
+    assert bars["encoding"]["description"]["field"] == "bar_words"
+    words = [r["bar_words"] for rows in specs[0]["datasets"].values() for r in rows
+             if "bar_words" in r]
+    assert "Day 1, breakfast: 0.75 µg" in words  # 0.5 + 0.25 µg eaten at breakfast on day 1
