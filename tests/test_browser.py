@@ -119,49 +119,43 @@ def metric(page, label: str):
         "stMetricValue")
 
 
-def choose(page, label: str, option: str, scope=None) -> None:
-    """Open the selectbox labelled ``label`` and pick ``option``.
-
-    Waits for the page to settle first: a rerun redraws the selectbox and closes it. A
-    click may only give the page its focus back (after a download, say) without opening
-    the list, or a late rerun may close it again, so it tries again, as a person would.
-    """
+def _click_option(page, box, option: str) -> bool:
+    """Open the list of ``box`` (after the page settles: a rerun redraws it and closes it)
+    and click ``option``; False when the list did not open or closed before the click (a
+    click that only gives the page its focus back, say after a download, or a late rerun)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    root = scope or page
-    box = root.get_by_test_id("stSelectbox").filter(has_text=label).first
     wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(4):  # a late rerun can also close the list between showing and clicking
-        settled(page)
-        box.click()
-        try:
-            wanted.wait_for(state="visible", timeout=3_000)
-            wanted.click(timeout=3_000)
+    settled(page)
+    box.click()
+    try:
+        wanted.wait_for(state="visible", timeout=3_000)
+        wanted.click(timeout=3_000)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
+def choose(page, label: str, option: str, scope=None) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``, trying again as a person would
+    when the list did not open or closed too soon (:func:`_click_option`)."""
+    box = (scope or page).get_by_test_id("stSelectbox").filter(has_text=label).first
+    for _ in range(4):
+        if _click_option(page, box, option):
             return
-        except PlaywrightTimeout:
-            continue
     raise AssertionError(f"could not choose {option!r} in the {label!r} list")
 
 
 def pick(page, label: str, option: str, scope=None) -> None:
-    """Add ``option`` to the multiselect labelled ``label`` and close its list; tried
-    again when a late rerun closed the list before the click landed."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    root = scope or page
-    box = root.get_by_test_id("stMultiSelect").filter(has_text=label).first
-    wanted = page.get_by_role("option", name=option, exact=True)
+    """Add ``option`` to the multiselect labelled ``label`` and close its list, trying
+    again until the option shows as a tag in the box."""
+    box = (scope or page).get_by_test_id("stMultiSelect").filter(has_text=label).first
     for _ in range(4):
-        settled(page)
-        box.click()
-        try:
-            wanted.wait_for(state="visible", timeout=3_000)
-            wanted.click(timeout=3_000)
-        except PlaywrightTimeout:
+        if not _click_option(page, box, option):
             continue
         page.keyboard.press("Escape")
         settled(page)
-        if option in box.inner_text():  # the chosen option shows as a tag in the box
+        if option in box.inner_text():
             return
     raise AssertionError(f"could not add {option!r} in the {label!r} list")
 
@@ -193,14 +187,16 @@ def settled(page) -> None:
         "() => !document.querySelector('[data-stale=\"true\"]')", timeout=TIMEOUT_MS)
 
 
-def shot(page, path: Path) -> None:
-    """A screenshot of the whole app (Streamlit scrolls inside its own container)."""
+def shot(page, path: Path, width: int = 1400, height: int = 1000, tallest: int = 6000) -> None:
+    """A screenshot of the whole app at ``width`` (Streamlit scrolls inside its own
+    container, so the window is made as tall as the page, up to ``tallest``, then back)."""
     settled(page)
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
-    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 1000), 6000)})
+    full = page.evaluate(
+        f"() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || {height}")
+    page.set_viewport_size({"width": width, "height": min(max(int(full) + 40, height),
+                                                          tallest)})
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.set_viewport_size({"width": width, "height": height})
 
 
 def open_app(page, server: str) -> None:
@@ -260,13 +256,8 @@ def editor_fits(page) -> None:
 
 
 def phone_shot(page, path: Path) -> None:
-    """A screenshot of the whole app at phone width."""
-    settled(page)
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 844")
-    page.set_viewport_size({"width": 390, "height": min(max(int(height) + 40, 844), 9000)})
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 390, "height": 844})
+    """A screenshot of the whole app at phone width (390 × 844)."""
+    shot(page, path, width=390, height=844, tallest=9000)
 
 
 def keep_screens(*paths: Path) -> None:

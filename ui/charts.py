@@ -57,23 +57,17 @@ def show_chart(kind: str, frame: pd.DataFrame, words: str, *, alt: str | None = 
                        alt=alt or words)
 
 
-def day_chart_words(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
-    """The day chart in words: the amount per day against the target."""
+def day_chart_words(frame: pd.DataFrame, measure: str, target: float,
+                    label: str) -> tuple[str, str]:
+    """The day chart in words: the amount per day against the target (shown as text and
+    kept in the spec), and one sentence of it for the chart's accessible name."""
     per_day = frame.groupby("day", sort=True)[measure].sum()
     days = "; ".join(f"day {int(d)}: {v:.2f} µg" for d, v in per_day.items())
-    below = int((per_day < target).sum())
-    return (f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal. "
-            f"{label} (dashed line). {days}. {below} of {len(per_day)} day(s) below the line.")
-
-
-def day_chart_summary(frame: pd.DataFrame, measure: str, target: float, label: str) -> str:
-    """The day chart in one sentence (its accessible name): what it shows, the line, and
-    how many days fall below it."""
-    per_day = frame.groupby("day", sort=True)[measure].sum()
-    below = int((per_day < target).sum())
-    return (f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal; {label} "
-            f"(dashed line); {below} of {len(per_day)} day(s) below the line; every day's "
-            "amount is in “The chart as text” below it.")
+    what = f"Bar chart of {MEASURES[measure].lower()} per day, stacked by meal"
+    below = f"{int((per_day < target).sum())} of {len(per_day)} day(s) below the line"
+    return (f"{what}. {label} (dashed line). {days}. {below}.",
+            f"{what}; {label} (dashed line); {below}; every day's amount is in “The chart "
+            "as text” below it.")
 
 
 def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
@@ -85,9 +79,9 @@ def charts_section(plan: pd.DataFrame, evaluation: planner.Evaluation) -> None:
         frame = planner.meal_frame(plan, evaluation.items)
         target = s["target_intake_ug"] if measure == "ingested_ug" else s["target_absorbed_ug"]
         label = f"Target {target:.2g} µg" if measure == "ingested_ug" else f"Goal {target:.2g} µg"
-        words = day_chart_words(frame, measure, target, label)
-        show_chart("day", frame, words, alt=day_chart_summary(frame, measure, target, label),
-                   measure=measure, target_ug=target, target_label=label, days=s["days"])
+        words, summary = day_chart_words(frame, measure, target, label)
+        show_chart("day", frame, words, alt=summary, measure=measure, target_ug=target,
+                   target_label=label, days=s["days"])
         unknown = int(frame["unknown_items"].sum())
         note = "Meals are stacked in the order you eat them."
         if unknown:
