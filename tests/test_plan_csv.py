@@ -564,10 +564,16 @@ def test_many_bad_rows_are_summarised_and_fast(small_foods: FoodTable) -> None:
     """Close-match hints are looked up only for the rows the message shows."""
     calls = []
 
+    searches = []
+
     class Counting(FoodTable):
         def close_ids(self, food_id: str, limit: int = 3) -> list[str]:
             calls.append(food_id)
             return super().close_ids(food_id, limit)
+
+        def search(self, *args, **kwargs):
+            searches.append(args)
+            return super().search(*args, **kwargs)
 
     foods = Counting(small_foods.df.reset_index(drop=True))
     raw = "day,meal,food_id,grams\n" + "".join(
@@ -576,6 +582,7 @@ def test_many_bad_rows_are_summarised_and_fast(small_foods: FoodTable) -> None:
     assert "has 5000 problem(s)" in msg and "... and 4980 more" in msg
     assert "row 1 (line 2): unknown food_id 'sr28:00000x'" in msg
     assert len(calls) == MAX_LISTED
+    assert len(searches) <= MAX_LISTED  # name hints too: only for the rows shown
 
 
 # -- the shipped food table -------------------------------------------------------------
