@@ -27,17 +27,33 @@ def usda_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built(usda_dir, tmp_path_factory):
-    """The real data build from ../shared/usda, once per session: (folder, counts).
+    """The real data build, once per session, made as ``data download --from-dir`` makes it:
+    the release files copied (and unpacked) from ../shared/usda, never from the network (the
+    sources' addresses are a closed local port), then built. Returns (folder, counts of
+    the build, the download's report, the folder the release was installed in).
 
-    A build takes ~17 s on the 2-core machine: the build, download and command-line tests
-    share this one instead of building three times.
+    A build takes ~17 s on the 2-core machine: the build and download tests share this one
+    (tests/test_build.py) instead of building twice.
     """
-    from planner.pipeline.build import build
+    import socket
 
-    out = tmp_path_factory.mktemp("built")
-    counts = build(sr28_dir=usda_dir / "sr28", fndds_dir=usda_dir / "fndds-2021-2023",
-                   out_dir=out)
-    return out, counts
+    from planner.pipeline.build import build
+    from planner.pipeline.download import DEFAULT_SOURCES, Source, download_release
+
+    with socket.socket() as sock:  # a port nothing listens on: a fetch would fail at once
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/nothing"
+    sources = [Source(dead, s.filename, s.target, unpack=s.unpack, xz=s.xz)
+               for s in DEFAULT_SOURCES]
+    counts: dict = {}
+
+    def real_build(**kwargs):  # the real build, its counts kept for the tests
+        counts.update(build(**kwargs))
+
+    root = tmp_path_factory.mktemp("built")
+    report = download_release(root / "usda", sources=sources, from_dir=usda_dir,
+                              out_dir=root / "data", build_fn=real_build)
+    return root / "data", counts, report, root / "usda"
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +107,7 @@ def app(fresh_app_state):
 #: Test files that take longest, run first: ``make test`` hands whole files to its two
 #: workers (pytest-xdist ``--dist loadfile``) in collection order, so the long ones must not
 #: be left for the end, when one worker would run them while the other waits.
-SLOW_FILES_FIRST = ("test_browser.py", "test_build.py", "test_download.py",
+SLOW_FILES_FIRST = ("test_browser.py", "test_build.py",
                     "test_dask_cluster.py", "test_app_status_check.py", "test_properties.py",
                     "test_report.py")
 

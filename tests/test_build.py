@@ -14,21 +14,34 @@ from planner.schema import FOOD_COLUMNS, PORTION_COLUMNS
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
-# The session's one build is the fixture ``built`` (tests/conftest.py). That a second
-# build gives the same bytes is checked by the offline download-and-rebuild in
-# tests/test_download.py::test_offline_rebuild_from_the_shared_release_is_byte_identical.
+# The session's one build is the fixture ``built`` (tests/conftest.py), made through the
+# offline download (``data download --from-dir``): the build, run today, gives the bytes
+# of the committed data/, built earlier.
 
 
 @pytest.mark.usda
 def test_build_is_byte_identical_to_committed_data(built):
-    out, _ = built
+    out, *_ = built
     for name in (FOODS_FILE, PORTIONS_FILE, SOURCES_FILE):
         assert (out / name).read_bytes() == (DATA / name).read_bytes(), name
 
 
 @pytest.mark.usda
+def test_offline_download_installs_the_release_and_builds(built):
+    """``data download --from-dir``: the release copied from a folder laid out like
+    ../shared/usda (the SR28 text files kept xz-compressed), then built into the out
+    folder (the bytes: the test above)."""
+    from planner.pipeline.download import SR28_DIR
+
+    out, _, report, release = built
+    assert {"foods.csv.gz", "portions.csv.gz"} <= set(report.built_files)
+    assert report.out_dir == out
+    assert (release / SR28_DIR / "NUT_DATA.txt.xz").exists()
+
+
+@pytest.mark.usda
 def test_build_counts(built):
-    _, counts = built
+    _, counts, *_ = built
     assert counts["foods_sr28"] == 8789
     assert counts["foods_fndds"] == 5432
     assert counts["foods"] == 8789 + 5432

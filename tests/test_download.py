@@ -466,17 +466,5 @@ def test_manifest_round_trip_and_errors(tmp_path):
         load_manifest(tmp_path / "evil.json")
 
 
-@pytest.mark.usda
-def test_offline_rebuild_from_the_shared_release_is_byte_identical(usda_dir, tmp_path):
-    """The real build, offline, from a folder laid out like ../shared/usda, gives the bytes
-    of the shipped data/ (which test_build checks against its own build: no third build
-    here, so this file need not wait for the session's ``built``)."""
-    sources = [Source(dead_url(), s.filename, s.target, unpack=s.unpack, xz=s.xz)
-               for s in DEFAULT_SOURCES]
-    report = download_release(tmp_path / "usda", sources=sources, from_dir=usda_dir,
-                              out_dir=tmp_path / "data")
-    assert {"foods.csv.gz", "portions.csv.gz"} <= set(report.built_files)
-    assert (tmp_path / "usda" / SR28_DIR / "NUT_DATA.txt.xz").exists()
-    for name in ("foods.csv.gz", "portions.csv.gz", "SOURCES.md"):
-        assert (tmp_path / "data" / name).read_bytes() == (ROOT / "data" / name).read_bytes(), \
-            name
+# The offline download and build from ../shared/usda: tests/test_build.py (the session's
+# one build, the fixture ``built``).
